@@ -1,0 +1,28 @@
+#!/bin/bash
+# Boots fail-closed, then names each interface after its zone by the address it carries
+# (never by ethN order, which Docker does not promise). CTT_ZONES="internet=10.77.1.254 dmz=…".
+set -euo pipefail
+nft -f /usr/local/lib/ctt/fail-closed.nft
+mkdir -p /run/ctt
+
+for pair in ${CTT_ZONES:-}; do
+  zone=${pair%%=*}; address=${pair#*=}
+  dev=$(ip -o -4 addr show | awk -v a="$address" '{split($4, p, "/"); if (p[1] == a) print $2}' | head -n1)
+  if [ -z "$dev" ]; then
+    echo "firewall: no interface carries $address for zone $zone" >&2
+    exit 64
+  fi
+  if [ "$dev" != "$zone" ]; then
+    ip link set "$dev" down
+    ip link set "$dev" name "$zone"
+    ip link set "$zone" up
+  fi
+done
+# No default route: an address outside the topology has nowhere to go.
+ip route del default 2>/dev/null || true
+
+echo "zones=${CTT_ZONES:-}" > /run/ctt/ready
+echo "firewall ready"
+trap 'exit 0' TERM INT
+sleep infinity &
+wait

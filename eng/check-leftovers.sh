@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# After a test run: no container or network labelled by the harness may remain. Images labelled
+# org.cryptshare-topology.cached-image are the cache it means to keep, and are listed for the record.
+set -uo pipefail
+command -v docker >/dev/null && timeout 5 docker info >/dev/null 2>&1 || exit 0
+containers=$(docker ps -aq --filter label=org.cryptshare-topology)
+networks=$(docker network ls -q --filter label=org.cryptshare-topology)
+images=$(docker images -q --filter label=org.cryptshare-topology --filter label!=org.cryptshare-topology.cached-image)
+cached=$(docker images --filter label=org.cryptshare-topology.cached-image --format '{{.Repository}}:{{.Tag}}' | tr '\n' ' ')
+echo "[leftovers] cached images kept: ${cached:-none}"
+if [ -n "$containers$networks$images" ]; then
+  echo "[leftovers] the harness left behind: containers: [$(echo $containers)] networks: [$(echo $networks)] images: [$(echo $images)]" >&2
+  exit 1
+fi
+echo "[leftovers] no harness-labelled container, network or uncached image left behind"

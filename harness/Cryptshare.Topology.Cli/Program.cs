@@ -1,0 +1,11 @@
+using System.CommandLine;
+using Cryptshare.Topology.Cli.Verbs;
+using Cryptshare.Topology.Fixtures.Engine;
+
+HarnessEnvironment.Apply();
+
+var root = new RootCommand(
+    "cryptshare-topology rebuilds the network around a Cryptshare Server in Docker containers and proves, flow by flow, " +
+    "that each documented network flow passes or is blocked exactly as a firewall rule set dictates.");
+root.Subcommands.Add(RunVerb.Create());
+return await root.Parse(args).InvokeAsync();
