@@ -36,4 +36,18 @@ public sealed class EngineChainTests
         var cached = await client.Images.InspectImageAsync(image.FullName);
         Assert.That(cached.Config?.Labels, Does.ContainKey(HarnessLabels.CachedImage), "the image stays cached, labelled as such");
     }
+
+    [Test]
+    public async Task DotnetRuntimeImageRunsTheHostsRuntime()
+    {
+        var image = await HostImages.GetAsync("dotnet-runtime");
+        await using var container = new DotNet.Testcontainers.Builders.ContainerBuilder(image)
+            .WithHarnessLabels("dotnet-runtime")
+            .WithEntrypoint("sleep", "infinity")
+            .Build();
+        await container.StartAsync();
+        var runtimes = await container.ExecAsync(["dotnet", "--list-runtimes"]);
+        Assert.That(runtimes.Stdout, Does.Contain($"Microsoft.AspNetCore.App {Environment.Version}"));
+        Assert.That(runtimes.Stdout, Does.Contain($"Microsoft.NETCore.App {Environment.Version}"));
+    }
 }
