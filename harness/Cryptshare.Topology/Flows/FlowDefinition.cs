@@ -1,0 +1,36 @@
+namespace Cryptshare.Topology.Flows;
+
+/// <summary>
+/// One flow of the catalog (fixtures/flows/catalog.yml): a row of the vendor's table, or a flow the
+/// documentation says must stay closed. <see cref="From"/> and <see cref="ClosedFrom"/> name zone
+/// roles (internet, intranet, admin, dmz — dmz meaning the Cryptshare Server itself).
+/// </summary>
+public sealed record FlowDefinition(
+    string Id,
+    int Port,
+    string Protocol,
+    string Direction,
+    IReadOnlyList<string> From,
+    string Required,
+    IReadOnlyList<string> ClosedFrom,
+    string Purpose,
+    string Breaks)
+{
+    /// <summary>The documentation says this flow should not be open from that zone role.</summary>
+    public bool IsExposureFrom(string role) => ClosedFrom.Contains(role);
+}
+
+public static class ZoneRoles
+{
+    public const string Internet = "internet";
+    public const string Dmz = "dmz";
+    public const string Intranet = "intranet";
+    public const string Admin = "admin";
+
+    public static readonly string[] All = [Internet, Dmz, Intranet, Admin];
+}
+
+public static class FlowProtocols
+{
+    public static readonly string[] All = ["http", "https", "smtp", "smtps", "submission", "ldap", "ldaps", "ssh", "scp", "tcp"];
+}

@@ -1,0 +1,25 @@
+using System.Net;
+using Cryptshare.Topology.Model;
+
+namespace Cryptshare.Topology.Flows;
+
+/// <summary>
+/// One cell of the matrix: a flow probed from one zone role under one rule set. Its name,
+/// <c>ruleset/flow-id/from-zone</c>, is the test case's name.
+/// </summary>
+public sealed record ProbeCase(
+    string RuleSet,
+    FlowDefinition Flow,
+    string FromRole,
+    HostDefinition Source,
+    HostDefinition Destination,
+    IPAddress Address,
+    int Port,
+    Verdict? Expected,
+    bool Required,
+    bool Exposure)
+{
+    public string Key => RuleSets.RuleSet.Key(Flow.Id, FromRole);
+
+    public string Name => $"{RuleSet}/{Flow.Id}/{FromRole}";
+}

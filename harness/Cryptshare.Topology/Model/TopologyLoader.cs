@@ -1,0 +1,230 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Cryptshare.Topology.Flows;
+using Cryptshare.Topology.Input;
+using YamlDotNet.RepresentationModel;
+
+namespace Cryptshare.Topology.Model;
+
+/// <summary>
+/// Loads a topology file and checks it against itself and the flow catalog. Every problem is an
+/// <see cref="InputException"/> naming file, line and field.
+/// </summary>
+public static partial class TopologyLoader
+{
+    public static TopologyDefinition Load(string path, FlowCatalog catalog) => Parse(path, YamlInput.ReadText(path), catalog);
+
+    public static TopologyDefinition Parse(string file, string text, FlowCatalog catalog)
+    {
+        var yaml = YamlInput.Parse(file, text);
+        var root = yaml.Root;
+        var name = yaml.OptionalString(root, "name", "topology") ?? Path.GetFileNameWithoutExtension(file);
+        var profile = ReadProfile(yaml, yaml.Optional(root, "profile"));
+        var zones = ReadZones(yaml, yaml.Mapping(yaml.Required(root, "zones", "topology"), "zones"));
+        var hosts = ReadHosts(yaml, yaml.Mapping(yaml.Required(root, "hosts", "topology"), "hosts"), zones, catalog);
+        var topology = new TopologyDefinition(name, file, profile, zones, hosts.Select(h => h.Host).ToList());
+        CheckFlowsHaveEnds(yaml, root, topology, catalog);
+        return topology;
+    }
+
+    private static DeploymentProfile ReadProfile(YamlInput yaml, YamlNode? node)
+    {
+        if (node is null)
+        {
+            return new DeploymentProfile(true, true, 25, true, true, true, true);
+        }
+
+        var map = yaml.Mapping(node, "profile");
+        var known = new[] { "appliance", "linux", "mailPort", "ldap", "ldaps", "activeDirectoryGc", "archiving" };
+        foreach (var (key, keyNode, _) in yaml.Entries(map, "profile"))
+        {
+            if (!known.Contains(key))
+            {
+                throw yaml.Error(keyNode, $"profile: unknown field '{key}' (known: {string.Join(", ", known)})");
+            }
+        }
+
+        var mailPort = yaml.Optional(map, "mailPort") is { } mailNode ? yaml.Port(mailNode, "profile.mailPort") : 25;
+        if (!DeploymentProfile.MailPorts.Contains(mailPort))
+        {
+            throw yaml.Error(yaml.Optional(map, "mailPort")!, $"profile.mailPort: {mailPort} is not one of the documented mail ports 25, 465, 587");
+        }
+
+        return new DeploymentProfile(
+            yaml.Bool(map, "appliance", "profile", true),
+            yaml.Bool(map, "linux", "profile", true),
+            mailPort,
+            yaml.Bool(map, "ldap", "profile", true),
+            yaml.Bool(map, "ldaps", "profile", true),
+            yaml.Bool(map, "activeDirectoryGc", "profile", true),
+            yaml.Bool(map, "archiving", "profile", true));
+    }
+
+    private static List<ZoneDefinition> ReadZones(YamlInput yaml, YamlMappingNode map)
+    {
+        var zones = new List<ZoneDefinition>();
+        foreach (var (name, keyNode, value) in yaml.Entries(map, "zones"))
+        {
+            var where = $"zones.{name}";
+            if (name.Length > 15 || !InterfaceName().IsMatch(name))
+            {
+                throw yaml.Error(keyNode, $"{where}: a zone name becomes the firewall's interface name: 1–15 of a–z, 0–9, '-', '_', starting with a letter");
+            }
+
+            var zone = yaml.Mapping(value, where);
+            var subnetNode = yaml.Required(zone, "subnet", where);
+            var subnetText = yaml.Scalar(subnetNode, where + ".subnet");
+            if (!IPNetwork.TryParse(subnetText, out var subnet) || subnet.BaseAddress.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
+            {
+                throw yaml.Error(subnetNode, $"{where}.subnet: '{subnetText}' is not an IPv4 network such as 10.77.1.0/24 (with its base address)");
+            }
+
+            var firewallNode = yaml.Required(zone, "firewall", where);
+            var firewall = Address(yaml, firewallNode, where + ".firewall");
+            if (!subnet.Contains(firewall))
+            {
+                throw yaml.Error(firewallNode, $"{where}.firewall: {firewall} is outside the zone's subnet {subnet}");
+            }
+
+            var overlapping = zones.FirstOrDefault(z => z.Subnet.Contains(subnet.BaseAddress) || subnet.Contains(z.Subnet.BaseAddress));
+            if (overlapping is not null)
+            {
+                throw yaml.Error(subnetNode, $"{where}.subnet: {subnet} overlaps zone '{overlapping.Name}' ({overlapping.Subnet})");
+            }
+
+            var roleNode = yaml.Optional(zone, "role");
+            var role = roleNode is null ? name : yaml.Scalar(roleNode, where + ".role");
+            if (!ZoneRoles.All.Contains(role))
+            {
+                throw yaml.Error(roleNode ?? keyNode, $"{where}: zone '{name}' needs a role, one of {string.Join(", ", ZoneRoles.All)} (role: …)");
+            }
+
+            zones.Add(new ZoneDefinition(name, role, subnet, firewall));
+        }
+
+        if (zones.Count < 2)
+        {
+            throw yaml.Error(map, "zones: a firewall needs at least two zones to stand between");
+        }
+
+        return zones;
+    }
+
+    private static List<(HostDefinition Host, YamlNode Node)> ReadHosts(YamlInput yaml, YamlMappingNode map, List<ZoneDefinition> zones, FlowCatalog catalog)
+    {
+        var hosts = new List<(HostDefinition Host, YamlNode Node)>();
+        foreach (var (name, keyNode, value) in yaml.Entries(map, "hosts"))
+        {
+            var where = $"hosts.{name}";
+            if (!HostName().IsMatch(name))
+            {
+                throw yaml.Error(keyNode, $"{where}: a host name is letters, digits, '-' and '.', starting with a letter");
+            }
+
+            var host = yaml.Mapping(value, where);
+            var kindNode = yaml.Required(host, "kind", where);
+            var kind = yaml.Scalar(kindNode, where + ".kind");
+            if (!HostKinds.All.Contains(kind))
+            {
+                throw yaml.Error(kindNode, $"{where}.kind: unknown host kind '{kind}' (known: {string.Join(", ", HostKinds.All)})");
+            }
+
+            var zoneNode = yaml.Required(host, "zone", where);
+            var zoneName = yaml.Scalar(zoneNode, where + ".zone");
+            var zone = zones.FirstOrDefault(z => z.Name == zoneName)
+                ?? throw yaml.Error(zoneNode, $"{where}.zone: unknown zone '{zoneName}' (zones: {string.Join(", ", zones.Select(z => z.Name))})");
+
+            var addressNode = yaml.Required(host, "address", where);
+            var address = Address(yaml, addressNode, where + ".address");
+            if (!zone.Subnet.Contains(address))
+            {
+                throw yaml.Error(addressNode, $"{where}.address: {address} is outside zone '{zone.Name}' ({zone.Subnet})");
+            }
+
+            if (address.Equals(zone.FirewallAddress))
+            {
+                throw yaml.Error(addressNode, $"{where}.address: {address} is the firewall's address in zone '{zone.Name}'");
+            }
+
+            var clash = hosts.FirstOrDefault(h => h.Host.Address.Equals(address));
+            if (clash.Host is not null)
+            {
+                throw yaml.Error(addressNode, $"{where}.address: {address} is already host '{clash.Host.Name}' (line {clash.Node.Start.Line})");
+            }
+
+            var serves = yaml.List(host, "serves", where);
+            foreach (var flow in serves)
+            {
+                if (catalog.Find(flow) is null)
+                {
+                    throw yaml.Error(yaml.Optional(host, "serves")!, $"{where}.serves: unknown flow id '{flow}'");
+                }
+            }
+
+            var ports = new Dictionary<string, int>();
+            if (yaml.Optional(host, "ports") is { } portsNode)
+            {
+                foreach (var (flow, flowNode, portNode) in yaml.Entries(yaml.Mapping(portsNode, where + ".ports"), where + ".ports"))
+                {
+                    if (!serves.Contains(flow))
+                    {
+                        throw yaml.Error(flowNode, $"{where}.ports.{flow}: the host does not serve flow '{flow}' (serves: {string.Join(", ", serves)})");
+                    }
+
+                    ports[flow] = yaml.Port(portNode, $"{where}.ports.{flow}");
+                }
+            }
+
+            // Two flows of one host on the same port must speak the same protocol (one listener).
+            var byPort = serves.GroupBy(f => ports.TryGetValue(f, out var p) ? p : catalog.Get(f).Port);
+            foreach (var group in byPort.Where(g => g.Select(f => catalog.Get(f).Protocol).Distinct().Count() > 1))
+            {
+                throw yaml.Error(yaml.Optional(host, "ports") ?? yaml.Optional(host, "serves") ?? value, $"{where}: port conflict: {string.Join(" and ", group)} would both listen on {group.Key}");
+            }
+
+            hosts.Add((new HostDefinition(name, kind, zone.Name, address, serves, ports), keyNode));
+        }
+
+        return hosts;
+    }
+
+    private static void CheckFlowsHaveEnds(YamlInput yaml, YamlMappingNode root, TopologyDefinition topology, FlowCatalog catalog)
+    {
+        var hostsNode = yaml.Required(root, "hosts", "topology");
+        foreach (var flow in catalog.Flows)
+        {
+            var servers = topology.Hosts.Where(h => h.Serves.Contains(flow.Id)).ToList();
+            if (servers.Count > 1)
+            {
+                throw yaml.Error(hostsNode, $"hosts: flow '{flow.Id}' is served by {string.Join(" and ", servers.Select(s => s.Name))}; one host per flow");
+            }
+
+            if (servers.Count == 0)
+            {
+                continue; // a topology may leave a flow out (e.g. no archive host): it is then not probed
+            }
+
+            foreach (var role in flow.From.Where(r => topology.ZonesWithRole(r).Any()))
+            {
+                if (topology.ProbeSource(role) is null)
+                {
+                    throw yaml.Error(hostsNode, $"hosts: flow '{flow.Id}' is probed from the {role} zone, which has no client host to probe from");
+                }
+            }
+        }
+    }
+
+    private static IPAddress Address(YamlInput yaml, YamlNode node, string where)
+    {
+        var text = yaml.Scalar(node, where);
+        return IPAddress.TryParse(text, out var address) && address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && text.Count(c => c == '.') == 3
+            ? address
+            : throw yaml.Error(node, $"{where}: '{text}' is not an IPv4 address");
+    }
+
+    [GeneratedRegex("^[a-z][a-z0-9_-]*$")]
+    private static partial Regex InterfaceName();
+
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9.-]*$")]
+    private static partial Regex HostName();
+}

@@ -1,0 +1,25 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using Cryptshare.Topology.Model;
+
+namespace Cryptshare.Topology.RuleSets;
+
+/// <summary>
+/// A firewall rule set (nftables text) with what it is expected to do. <see cref="Expectations"/>
+/// is keyed "flow-id/from-zone-role"; null when the rule set has no expectation file (a customer's).
+/// <see cref="Via"/>: zones whose inbound probes go to a published address (DNAT) instead of the
+/// server's own. <see cref="HostFirewall"/>: rules for the server's own firewall, if any.
+/// </summary>
+public sealed record RuleSet(
+    string Name,
+    string SourceFile,
+    string Text,
+    IReadOnlyDictionary<string, Verdict>? Expectations,
+    IReadOnlyDictionary<string, IPAddress> Via,
+    string? HostFirewall)
+{
+    public string Sha256 { get; } = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Text + "\0" + (HostFirewall ?? string.Empty))));
+
+    public static string Key(string flowId, string fromRole) => $"{flowId}/{fromRole}";
+}
