@@ -1,0 +1,48 @@
+using Cryptshare.Topology.Model;
+using Cryptshare.Topology.Reports;
+using Spectre.Console;
+
+namespace Cryptshare.Topology.Cli;
+
+/// <summary>The matrix as people read it: one table per rule set, a row per probed flow.</summary>
+internal static class MatrixTable
+{
+    public static void Write(IAnsiConsole console, MatrixReport report)
+    {
+        foreach (var ruleSet in report.RuleSets)
+        {
+            var table = new Table { Border = TableBorder.Rounded, Title = new TableTitle($"[bold]{Markup.Escape(ruleSet.Name)}[/]") };
+            table.AddColumns("flow", "from", "to", "port", "expected", "observed", "ms", "detail");
+            foreach (var flow in ruleSet.Flows)
+            {
+                var observed = Colour(flow.Observed, flow.Matches);
+                table.AddRow(
+                    Markup.Escape(flow.Id),
+                    Markup.Escape(flow.From),
+                    Markup.Escape(flow.To),
+                    flow.Port.ToString(),
+                    flow.Expected?.ToWord() ?? "[grey]–[/]",
+                    observed,
+                    flow.ElapsedMs.ToString(),
+                    Markup.Escape(Shorten(flow.Detail, 60)));
+            }
+
+            var mismatches = ruleSet.Flows.Count(f => !f.Matches);
+            table.Caption = new TableTitle(mismatches == 0
+                ? $"[green]{ruleSet.Flows.Count} flows, all as expected[/]"
+                : $"[red]{mismatches} of {ruleSet.Flows.Count} flows differ from the expectation[/]");
+            console.Write(table);
+        }
+
+        console.MarkupLine($"topology up {report.Timings.TopologyUpMs} ms, matrix {report.Timings.MatrixMs} ms");
+    }
+
+    private static string Colour(Verdict verdict, bool matches)
+    {
+        var word = verdict.ToWord();
+        var colour = verdict == Verdict.Allowed ? "green" : verdict is Verdict.Broken or Verdict.Unroutable ? "yellow" : "blue";
+        return matches ? $"[{colour}]{word}[/]" : $"[bold red]{word} ✗[/]";
+    }
+
+    private static string Shorten(string text, int length) => text.Length <= length ? text : text[..(length - 1)] + "…";
+}

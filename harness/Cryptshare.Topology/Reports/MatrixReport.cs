@@ -1,0 +1,65 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Cryptshare.Topology.Model;
+
+namespace Cryptshare.Topology.Reports;
+
+/// <summary>
+/// report.json. Field names are a contract (CI jobs and later tools read them): later work adds
+/// fields, never renames these.
+/// </summary>
+public sealed record MatrixReport(IReadOnlyList<RuleSetReport> RuleSets, ReportTimings Timings)
+{
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        Converters = { new VerdictJsonConverter() },
+    };
+
+    public bool AllMatched => RuleSets.All(r => r.Flows.All(f => f.Matches));
+
+    public void WriteTo(string folder)
+    {
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "report.json"), JsonSerializer.Serialize(this, Json));
+    }
+
+    public static MatrixReport Read(string path) =>
+        JsonSerializer.Deserialize<MatrixReport>(File.ReadAllText(path), Json) ?? throw new InvalidDataException($"{path}: empty report");
+}
+
+public sealed record RuleSetReport(string Name, string Sha256, IReadOnlyList<FlowReport> Flows);
+
+/// <summary>One probed flow: <see cref="From"/> is the source zone, <see cref="To"/> the destination host.</summary>
+public sealed record FlowReport(
+    string Id,
+    string From,
+    string To,
+    int Port,
+    Verdict? Expected,
+    Verdict Observed,
+    long ElapsedMs,
+    string Detail,
+    bool Required,
+    bool Exposure)
+{
+    /// <summary>No expectation (a customer's rule set before the oracle) counts as matching: nothing to compare.</summary>
+    [JsonIgnore]
+    public bool Matches => Expected is null || Expected == Observed;
+}
+
+public sealed record ReportTimings(long TopologyUpMs, long MatrixMs);
+
+/// <summary>Verdicts as the lower-case words of DESIGN.md §4.</summary>
+public sealed class VerdictJsonConverter : JsonConverter<Verdict>
+{
+    public override Verdict Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        VerdictWords.TryParse(reader.GetString() ?? string.Empty, out var verdict)
+            ? verdict
+            : throw new JsonException($"'{reader.GetString()}' is not a verdict ({VerdictWords.AllWords})");
+
+    public override void Write(Utf8JsonWriter writer, Verdict value, JsonSerializerOptions options) =>
+        writer.WriteStringValue(value.ToWord());
+}
