@@ -14,7 +14,7 @@ public sealed class HistoryStore : IAsyncDisposable
 {
     private readonly NpgsqlDataSource dataSource;
     private readonly SemaphoreSlim schemaGate = new(1, 1);
-    private bool schemaReady;
+    private volatile bool schemaReady;
 
     public HistoryStore(string connectionString)
     {
@@ -99,9 +99,24 @@ public sealed class HistoryStore : IAsyncDisposable
 
     private async Task EnsureSchemaAsync(CancellationToken ct)
     {
-        if (!schemaReady)
+        if (schemaReady)
         {
-            await MigrateAsync(ct);
+            return;
+        }
+
+        await schemaGate.WaitAsync(ct);
+        try
+        {
+            // Checked again inside: concurrent first calls on one store migrate once.
+            if (!schemaReady)
+            {
+                await SchemaMigrator.MigrateAsync(dataSource, ct);
+                schemaReady = true;
+            }
+        }
+        finally
+        {
+            schemaGate.Release();
         }
     }
 
