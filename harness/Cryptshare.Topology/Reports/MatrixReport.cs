@@ -32,7 +32,12 @@ public sealed record MatrixReport(IReadOnlyList<RuleSetReport> RuleSets, ReportT
 
 public sealed record RuleSetReport(string Name, string Sha256, IReadOnlyList<FlowReport> Flows);
 
-/// <summary>One probed flow: <see cref="From"/> is the source zone, <see cref="To"/> the destination host.</summary>
+/// <summary>
+/// One probed flow: <see cref="From"/> is the source zone, <see cref="To"/> the destination host.
+/// <see cref="Predicted"/> is the static evaluator's (oracle's) verdict and <see cref="DecidingRule"/>
+/// the rule it names, as JSON text; both are null where no oracle ran (added after the first
+/// fields, optional so that older report.json files and callers keep working).
+/// </summary>
 public sealed record FlowReport(
     string Id,
     string From,
@@ -43,7 +48,9 @@ public sealed record FlowReport(
     long ElapsedMs,
     string Detail,
     bool Required,
-    bool Exposure)
+    bool Exposure,
+    Verdict? Predicted = null,
+    string? DecidingRule = null)
 {
     /// <summary>No expectation (a customer's rule set before the oracle) counts as matching: nothing to compare.</summary>
     [JsonIgnore]
