@@ -6,7 +6,7 @@ namespace Cryptshare.Topology.Probing;
 /// What a probe speaks once its TCP connection stands. The JSON names are the contract and are
 /// spelled out per member, so renaming a member can never change the wire format.
 /// </summary>
-[JsonConverter(typeof(JsonStringEnumConverter<ProbeProtocol>))]
+[JsonConverter(typeof(WordEnumConverter<ProbeProtocol>))]
 public enum ProbeProtocol
 {
     /// <summary>TCP connect only: for negative probes of services the harness does not speak.</summary>

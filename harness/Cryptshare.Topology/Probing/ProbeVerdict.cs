@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Cryptshare.Topology.Probing;
 
 /// <summary>The outcome of one probe (DESIGN.md §4). The JSON names are the contract.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<ProbeVerdict>))]
+[JsonConverter(typeof(WordEnumConverter<ProbeVerdict>))]
 public enum ProbeVerdict
 {
     /// <summary>The protocol exchange completed (HTTP status, TLS validated, mail accepted, bind and search, login and copy).</summary>
