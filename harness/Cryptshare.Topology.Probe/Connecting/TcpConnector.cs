@@ -83,7 +83,8 @@ internal sealed class TcpConnector(RouteInspector routes)
 
                 if (icmp is { FromThisHost: true } || facts is { NextHopSilent: true })
                 {
-                    return ConnectOutcome.Failed(ProbeVerdict.Unroutable, facts is null ? $"this host reported {address} unreachable (failed ARP)" : NextHopSilent(facts));
+                    var reporter = icmp is { FromThisHost: true } ? $"this host itself sent {icmp.Describe()}" : Errno(error);
+                    return ConnectOutcome.Failed(ProbeVerdict.Unroutable, facts is null ? $"{reporter}: a failed ARP" : $"{NextHopSilent(facts)} ({reporter})");
                 }
 
                 return ConnectOutcome.Failed(ProbeVerdict.Rejected, $"{Errno(error)}: an ICMP unreachable came back from the path");

@@ -1,6 +1,7 @@
 using System.DirectoryServices.Protocols;
 using System.Net;
 using System.Net.Sockets;
+using Cryptshare.Topology.Probe.Security;
 using Cryptshare.Topology.Probing;
 
 namespace Cryptshare.Topology.Probe.Protocols;
@@ -36,20 +37,52 @@ internal abstract class LdapExchange : IProtocolProbe
         var server = request.Address;
         if (UsesTls && request.TlsName is { } name)
         {
-            var resolved = await Dns.GetHostAddressesAsync(name, ct);
-            if (!resolved.Any(a => a.ToString() == request.Address))
+            var mismatch = await NameMismatchAsync(name, request.Address, ct);
+            if (mismatch is not null)
             {
-                return ProbeOutcome.Broken($"{name} resolves to [{string.Join(", ", resolved.Select(a => a.ToString()))}], not {request.Address}: the source needs a hosts entry, libldap checks the certificate against the name it connects to");
+                return ProbeOutcome.Broken(mismatch);
             }
 
             server = name;
         }
 
         // S.DS.P is synchronous; an abandoned call ends with the process at the end of the batch.
-        return await Task.Run(() => BindAndSearch(request, server), ct).WaitAsync(ct);
+        var (outcome, ldapError) = await Task.Run(() => BindAndSearch(request, server), ct).WaitAsync(ct);
+        if (UsesTls && ldapError == ServerDown)
+        {
+            var endpoint = new IPEndPoint(IPAddress.Parse(request.Address), request.Port);
+            var why = await TlsDiagnosis.WhyHandshakeFailsAsync(endpoint, server, context.Trust!, ct);
+            if (why is not null)
+            {
+                return ProbeOutcome.Broken($"{Name}: TLS: {why}");
+            }
+        }
+
+        return outcome;
     }
 
-    private ProbeOutcome BindAndSearch(ProbeRequest request, string server)
+    /// <summary>libldap checks the certificate against the name it connects to, so that name must lead to the probe's address.</summary>
+    private static async Task<string?> NameMismatchAsync(string name, string address, CancellationToken ct)
+    {
+        IPAddress[] resolved;
+        try
+        {
+            resolved = await Dns.GetHostAddressesAsync(name, ct);
+        }
+        catch (SocketException)
+        {
+            return $"{name} does not resolve in the source: it needs a hosts entry for {address}";
+        }
+
+        return resolved.Any(a => a.ToString() == address)
+            ? null
+            : $"{name} resolves to [{string.Join(", ", resolved.Select(a => a.ToString()))}], not {address}: the source needs a hosts entry";
+    }
+
+    /// <summary>LDAP_SERVER_DOWN: what libldap reports for any connect or TLS failure.</summary>
+    private const int ServerDown = 81;
+
+    private (ProbeOutcome Outcome, int? LdapError) BindAndSearch(ProbeRequest request, string server)
     {
         var timeout = ProbeContext.ExchangeTimeout(request);
         var credentials = request.Credentials;
@@ -74,16 +107,16 @@ internal abstract class LdapExchange : IProtocolProbe
             var response = (SearchResponse)connection.SendRequest(search, timeout);
             var who = credentials is null ? "anonymously" : $"as {credentials.User}";
             var where = baseDn is null ? "the root DSE" : $"'{baseDn}'";
-            return ProbeOutcome.Allowed($"{Name}: bound {who}; search of {where} returned {response.Entries.Count} entr{(response.Entries.Count == 1 ? "y" : "ies")}");
+            return (ProbeOutcome.Allowed($"{Name}: bound {who}; search of {where} returned {response.Entries.Count} entr{(response.Entries.Count == 1 ? "y" : "ies")}"), null);
         }
         catch (LdapException e)
         {
             var serverMessage = string.IsNullOrEmpty(e.ServerErrorMessage) ? string.Empty : $" ({e.ServerErrorMessage})";
-            return ProbeOutcome.Broken($"{Name}: LDAP error {e.ErrorCode}: {e.Message}{serverMessage}");
+            return (ProbeOutcome.Broken($"{Name}: LDAP error {e.ErrorCode}: {e.Message}{serverMessage}"), e.ErrorCode);
         }
         catch (DirectoryOperationException e)
         {
-            return ProbeOutcome.Broken($"{Name}: search failed: {e.Response?.ResultCode} {e.Message}");
+            return (ProbeOutcome.Broken($"{Name}: search failed: {e.Response?.ResultCode} {e.Message}"), null);
         }
     }
 }

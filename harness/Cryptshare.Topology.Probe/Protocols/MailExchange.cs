@@ -74,14 +74,14 @@ internal abstract class MailExchange : IProtocolProbe
             }
 
             var reply = await client.SendAsync(Message(request, marker), ct);
-            await client.DisconnectAsync(quit: true, ct);
             var tls = client.IsSecure ? $", {client.SslProtocol}" : string.Empty;
+            await client.DisconnectAsync(quit: true, ct);
             var auth = credentials is { Password.Length: > 0 } ? $", AUTH as {credentials.User}" : string.Empty;
             return ProbeOutcome.Allowed($"message accepted ({Name}{tls}{auth}): {reply.Trim()}", marker);
         }
         catch (SslHandshakeException e)
         {
-            return ProbeOutcome.Broken($"TLS: {check.Failure ?? FirstLine(e.Message)}", marker);
+            return ProbeOutcome.Broken($"TLS: {check.Failure ?? $"no TLS handshake ({Innermost(e).Message})"}", marker);
         }
         catch (AuthenticationException e)
         {
@@ -119,5 +119,5 @@ internal abstract class MailExchange : IProtocolProbe
         return message;
     }
 
-    private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
+    private static Exception Innermost(Exception e) => e.InnerException is null ? e : Innermost(e.InnerException);
 }

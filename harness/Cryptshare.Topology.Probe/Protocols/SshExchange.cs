@@ -76,6 +76,8 @@ internal abstract class SshExchange : IProtocolProbe
         var expected = request.Options?.HostKeySha256?.TrimEnd('=');
         var expectedShort = expected?.StartsWith("SHA256:", StringComparison.Ordinal) == true ? expected["SHA256:".Length..] : expected;
         string? seen = null;
+        // Only SCP delivers something a marker can name.
+        var delivered = Protocol == ProbeProtocol.Scp ? marker : null;
         using var client = CreateClient(connection, request);
         client.HostKeyReceived += (_, e) =>
         {
@@ -91,23 +93,23 @@ internal abstract class SshExchange : IProtocolProbe
         }
         catch (SshConnectionException) when (expectedShort is not null && seen is not null && seen != expectedShort)
         {
-            return ProbeOutcome.Broken($"{Name}: host key SHA256:{seen} is not the expected SHA256:{expectedShort}", marker);
+            return ProbeOutcome.Broken($"{Name}: host key SHA256:{seen} is not the expected SHA256:{expectedShort}", delivered);
         }
         catch (SshAuthenticationException e)
         {
-            return ProbeOutcome.Broken($"{Name}: login refused for {connection.Username}: {e.Message}", marker);
+            return ProbeOutcome.Broken($"{Name}: login refused for {connection.Username}: {e.Message}", delivered);
         }
         catch (ScpException e)
         {
-            return ProbeOutcome.Broken($"{Name}: SCP failed: {e.Message}", marker);
+            return ProbeOutcome.Broken($"{Name}: SCP failed: {e.Message}", delivered);
         }
         catch (SshOperationTimeoutException e)
         {
-            return ProbeOutcome.Broken($"{Name}: timed out: {e.Message}", marker);
+            return ProbeOutcome.Broken($"{Name}: timed out: {e.Message}", delivered);
         }
         catch (SshException e)
         {
-            return ProbeOutcome.Broken($"{Name}: {e.Message}", marker);
+            return ProbeOutcome.Broken($"{Name}: {e.Message}", delivered);
         }
     }
 

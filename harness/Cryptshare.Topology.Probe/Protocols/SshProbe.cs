@@ -17,6 +17,6 @@ internal sealed class SshProbe : SshExchange
         await command.ExecuteAsync(ct);
         return command.ExitStatus == 0
             ? ProbeOutcome.Allowed($"ssh: logged in as {session.ConnectionInfo.Username}, '{text}' exited 0 (host key {hostKey})")
-            : ProbeOutcome.Broken($"ssh: logged in as {session.ConnectionInfo.Username}, but '{text}' exited {command.ExitStatus?.ToString() ?? "without a status"}: {command.Error.Trim()}");
+            : ProbeOutcome.Broken($"ssh: logged in as {session.ConnectionInfo.Username}, but '{text}' exited {command.ExitStatus?.ToString() ?? "without a status"}{(command.Error.Trim() is { Length: > 0 } error ? ": " + error : string.Empty)}");
     }
 }
