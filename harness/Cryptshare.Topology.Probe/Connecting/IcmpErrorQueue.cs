@@ -16,6 +16,9 @@ internal sealed record IcmpReport(IPAddress Sender, byte Type, byte Code)
     /// </summary>
     public bool FromThisHost { get; init; }
 
+    /// <summary>Net- or host-unreachable: what a router sends when it cannot deliver, and what a reject rule can imitate.</summary>
+    public bool IsUnreachable => Type == DestinationUnreachable && Code is 0 or 1;
+
     /// <summary>The ICMP in nft's words (<c>reject with icmp type …</c>), so a reader can find the rule.</summary>
     public string Describe()
     {

@@ -15,8 +15,17 @@ namespace Cryptshare.Topology.Probe.Connecting;
 /// </summary>
 internal sealed class TcpConnector(RouteInspector routes)
 {
+    /// <summary>
+    /// A router that cannot resolve the destination on its own segment answers with ICMP
+    /// host-unreachable once its ARP gives up: three solicitations a second apart, so about 3 s
+    /// after the SYN. A reject rule answers within milliseconds. An unreachable this late is the
+    /// topology missing a host, not a rule.
+    /// </summary>
+    public static readonly TimeSpan RouterArpFailureAfter = TimeSpan.FromMilliseconds(2500);
+
     public async Task<ConnectOutcome> ConnectAsync(IPEndPoint remote, int timeoutMs, CancellationToken ct)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var socket = new Socket(remote.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         IcmpErrorQueue.Enable(socket);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -36,7 +45,7 @@ internal sealed class TcpConnector(RouteInspector routes)
             // Read the queue before the socket goes: it is the only place the ICMP's sender is kept.
             var icmp = IcmpErrorQueue.Read(socket);
             socket.Dispose();
-            return await ClassifyErrorAsync(e.SocketErrorCode, icmp, remote.Address, ct);
+            return await ClassifyErrorAsync(e.SocketErrorCode, icmp, remote.Address, clock.Elapsed, ct);
         }
         catch
         {
@@ -61,7 +70,7 @@ internal sealed class TcpConnector(RouteInspector routes)
         return ConnectOutcome.Failed(ProbeVerdict.Dropped, $"no answer to the SYN within {timeoutMs} ms");
     }
 
-    private async Task<ConnectOutcome> ClassifyErrorAsync(SocketError error, IcmpReport? icmp, IPAddress address, CancellationToken ct)
+    private async Task<ConnectOutcome> ClassifyErrorAsync(SocketError error, IcmpReport? icmp, IPAddress address, TimeSpan after, CancellationToken ct)
     {
         switch (error)
         {
@@ -70,6 +79,12 @@ internal sealed class TcpConnector(RouteInspector routes)
 
             case SocketError.HostUnreachable:
             case SocketError.NetworkUnreachable:
+                if (icmp is { FromThisHost: false, IsUnreachable: true } && after >= RouterArpFailureAfter)
+                {
+                    return ConnectOutcome.Failed(ProbeVerdict.Unroutable,
+                        $"{icmp.Describe()} after {after.TotalMilliseconds:0} ms: that router's ARP for the destination failed (a reject rule answers at once), so the host is missing behind it");
+                }
+
                 if (icmp is { FromThisHost: false })
                 {
                     return ConnectOutcome.Failed(ProbeVerdict.Rejected, icmp.Describe());
