@@ -1,5 +1,7 @@
 using Cryptshare.Topology.Fixtures.Client;
 using Cryptshare.Topology.Fixtures.Engine;
+using Cryptshare.Topology.Fixtures.Pki;
+using Cryptshare.Topology.Probing;
 
 namespace Cryptshare.Topology.Tests.Integration.Client;
 
@@ -19,8 +21,21 @@ public sealed class ClientImageTests
 
         Assert.That(await client.ProbeAgentVersionAsync(), Does.StartWith("ctt-probe "));
         var ca = await client.ReadFileAsync(ClientBuilder.CertificateAuthorityPath);
+        Assert.That(client.CertificateAuthorityPem, Is.EqualTo(HarnessPki.Shared.AuthorityPem), "the harness CA unless told otherwise");
         Assert.That(System.Text.Encoding.ASCII.GetString(ca), Is.EqualTo(client.CertificateAuthorityPem));
         var tools = await client.ExecAsync(["sh", "-c", "command -v ip curl ssh nft busybox && ls /usr/lib/x86_64-linux-gnu/libldap-2.5.so.0"]);
         Assert.That(tools.ExitCode, Is.Zero, tools.Stderr);
+
+        // The fixed cost of a batch: copy it in, one docker exec, the agent's start. Loopback only.
+        var timings = new List<long>();
+        for (var run = 0; run < 3; run++)
+        {
+            clock.Restart();
+            var results = await client.RunProbesAsync([new ProbeRequest("own-loopback", "client", "client", "127.0.0.1", 9, ProbeProtocol.Tcp, 1000)]);
+            timings.Add(clock.ElapsedMilliseconds);
+            Assert.That(results.Single().Verdict, Is.EqualTo(ProbeVerdict.Rejected), results.Single().Detail);
+        }
+
+        TestContext.Progress.WriteLine($"one-probe batch round trips: {string.Join(", ", timings)} ms");
     }
 }
