@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Cryptshare.Topology.Fixtures.Engine;
 using Cryptshare.Topology.Fixtures.Pki;
 using Cryptshare.Topology.Fixtures.SmtpRelay;
@@ -9,7 +8,7 @@ using MimeKit;
 namespace Cryptshare.Topology.Tests.Integration.SmtpRelay;
 
 /// <summary>
-/// One relay per fixture, started once, and MailKit from the test process against its mapped port
+/// The relay of a mode (shared by the fixtures, see <see cref="SharedRelays"/>), and MailKit from the test process against its mapped port
 /// on loopback. TLS is validated against the harness CA and nothing else.
 /// </summary>
 public abstract class RelayFixture(SmtpRelayMode mode)
@@ -19,22 +18,11 @@ public abstract class RelayFixture(SmtpRelayMode mode)
     protected SmtpRelayContainer Relay { get; private set; } = null!;
 
     [OneTimeSetUp]
-    public async Task StartRelay()
+    public async Task GetRelay()
     {
-        var image = await HostImages.GetAsync(SmtpRelayBuilder.Kind);
-        Relay = new SmtpRelayBuilder(image).WithMode(Mode).Build();
-        var started = Stopwatch.StartNew();
-        await Relay.StartAsync();
-        TestContext.Progress.WriteLine($"smtp-relay ({Mode}, port {Relay.SmtpPort}) ready in {started.Elapsed.TotalSeconds:F2} s");
-    }
-
-    [OneTimeTearDown]
-    public async Task StopRelay()
-    {
-        if (Relay is not null)
-        {
-            await Relay.DisposeAsync();
-        }
+        // Built before the relay starts, so the time SharedRelays reports is the container's alone.
+        await HostImages.GetAsync(SmtpRelayBuilder.Kind);
+        Relay = await SharedRelays.GetAsync(Mode);
     }
 
     protected SecureSocketOptions Transport => Mode switch
