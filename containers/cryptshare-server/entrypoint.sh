@@ -6,17 +6,38 @@
 set -euo pipefail
 mkdir -p /run/ctt /run/sshd
 
+# A start-up failure leaves the container running with no service up and the reason in
+# /run/ctt/failed, where the readiness check finds it at once. (A container that exits this early
+# can race Testcontainers' own start-up wait into a plain timeout, without the reason.)
+fail() {
+  echo "cryptshare-server: $*" >&2
+  printf '%s\n' "$*" > /run/ctt/failed
+  trap 'exit 1' TERM INT
+  sleep infinity &
+  wait
+  exit 1
+}
+
 # 1. The host firewall first: no service listens before its rules are in force.
 if [ -s /etc/ctt/host-firewall.rules ]; then
-  ctt-host-firewall /etc/ctt/host-firewall.rules
+  if ! message=$(ctt-host-firewall /etc/ctt/host-firewall.rules 2>&1); then
+    fail "nft rejected the host firewall rules; no service started:
+$message"
+  fi
 fi
 
 # 2. The administrator account, from a root-only file "user:password" the fixture maps in. The
 #    password goes from that file straight into chpasswd; it is never echoed or put on a command line.
 credentials=/etc/ctt/admin-credentials
 admin=$(cut -d: -f1 "$credentials" | head -n1)
-if ! id "$admin" >/dev/null 2>&1; then
-  useradd --create-home --shell /bin/bash "$admin"
+if id "$admin" >/dev/null 2>&1; then
+  if [ "$(id -u "$admin")" -lt 1000 ]; then
+    fail "the login '$admin' is a system account of the image (it has no shell); choose another"
+  fi
+else
+  # Into the common group "users": a group named like the login may exist already (Debian has
+  # "operator", "staff", "adm", …), and useradd would refuse to create the user's own group.
+  useradd --create-home --shell /bin/bash --gid users "$admin"
 fi
 head -n1 "$credentials" | chpasswd
 

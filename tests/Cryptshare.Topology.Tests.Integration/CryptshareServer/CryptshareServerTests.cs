@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography.X509Certificates;
@@ -18,26 +17,11 @@ namespace Cryptshare.Topology.Tests.Integration.CryptshareServer;
 [Category("Hosts")]
 public sealed class CryptshareServerTests
 {
-    private CryptshareServerContainer _server = null!;
-    private TimeSpan _startDuration;
-
-    [OneTimeSetUp]
-    public async Task StartServer()
-    {
-        var image = await HostImages.GetAsync(CryptshareServerBuilder.Kind);
-        _server = new CryptshareServerBuilder(image).Build();
-        var clock = Stopwatch.StartNew();
-        await _server.StartAsync();
-        _startDuration = clock.Elapsed;
-        TestContext.Progress.WriteLine($"cryptshare-server: started and ready in {_startDuration.TotalSeconds:F2} s (cached image)");
-    }
-
-    [OneTimeTearDown]
-    public async Task StopServer() => await _server.DisposeAsync();
+    private static CryptshareServerContainer Server => SharedServer.Instance;
 
     [Test]
     public void StartsWithinTenSecondsFromTheCachedImage() =>
-        Assert.That(_startDuration, Is.LessThan(TimeSpan.FromSeconds(10)));
+        Assert.That(SharedServer.StartDuration, Is.LessThan(TimeSpan.FromSeconds(10)));
 
     [TestCase(CryptshareServerListener.UiHttp, "ui-http", false)]
     [TestCase(CryptshareServerListener.UiHttps, "ui-https", true)]
@@ -45,12 +29,12 @@ public sealed class CryptshareServerTests
     [TestCase(CryptshareServerListener.AdminHttp, "admin-http", false)]
     public async Task EveryWebListenerAnswersAsItself(CryptshareServerListener listener, string name, bool tls)
     {
-        using var client = ServerClients.For(_server, listener);
+        using var client = ServerClients.For(Server, listener);
         var health = await client.GetFromJsonAsync<JsonElement>(CryptshareWeb.HealthPath);
         Assert.Multiple(() =>
         {
             Assert.That(health.GetProperty("listener").GetString(), Is.EqualTo(name));
-            Assert.That(health.GetProperty("port").GetInt32(), Is.EqualTo(_server.Ports.Of(listener)));
+            Assert.That(health.GetProperty("port").GetInt32(), Is.EqualTo(Server.Ports.Of(listener)));
             Assert.That(health.GetProperty("tls").GetBoolean(), Is.EqualTo(tls));
         });
     }
@@ -75,7 +59,7 @@ public sealed class CryptshareServerTests
     [TestCaseSource(nameof(DocumentedCookies))]
     public async Task StartPageSetsTheCookieWithTheDocumentedAttributes(CryptshareServerListener listener, string name, bool secure, string sameSite, bool persistent)
     {
-        using var client = ServerClients.For(_server, listener);
+        using var client = ServerClients.For(Server, listener);
         using var response = await client.GetAsync(CryptshareWeb.HomePath);
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         var cookies = response.Headers.TryGetValues("Set-Cookie", out var headers) ? headers.Select(SetCookieHeader.Parse).ToList() : [];
@@ -97,7 +81,7 @@ public sealed class CryptshareServerTests
     {
         async Task<string[]> NamesSetBy(CryptshareServerListener listener)
         {
-            using var client = ServerClients.For(_server, listener);
+            using var client = ServerClients.For(Server, listener);
             using var response = await client.GetAsync(CryptshareWeb.HomePath);
             return response.Headers.GetValues("Set-Cookie").Select(h => SetCookieHeader.Parse(h).Name).Order().ToArray();
         }
@@ -114,7 +98,7 @@ public sealed class CryptshareServerTests
     public async Task SessionEndpointTellsWhetherTheSessionCookieCameBack(CryptshareServerListener listener, string sessionCookie)
     {
         var jar = new CookieContainer();
-        using var client = ServerClients.For(_server, listener, jar);
+        using var client = ServerClients.For(Server, listener, jar);
 
         var before = await client.GetFromJsonAsync<JsonElement>(CryptshareWeb.SessionPath);
         Assert.That(before.GetProperty("sessionSeen").GetBoolean(), Is.False, "no session before the start page set one");
@@ -131,7 +115,7 @@ public sealed class CryptshareServerTests
     [Test]
     public async Task ForgedSessionCookieIsNotTakenForASession()
     {
-        using var client = ServerClients.For(_server, CryptshareServerListener.UiHttp);
+        using var client = ServerClients.For(Server, CryptshareServerListener.UiHttp);
         using var request = new HttpRequestMessage(HttpMethod.Get, CryptshareWeb.SessionPath);
         request.Headers.Add("Cookie", $"{CryptshareWeb.UserSessionCookie}=0123456789abcdef0123456789abcdef");
         using var response = await client.SendAsync(request);
@@ -148,12 +132,12 @@ public sealed class CryptshareServerTests
     public async Task HttpsPresentsTheServersCertificateValidatedByTheHarnessCa(CryptshareServerListener listener)
     {
         X509Certificate2? presented = null;
-        using var client = ServerClients.For(_server, listener, presented: c => presented = c);
+        using var client = ServerClients.For(Server, listener, presented: c => presented = c);
         using var response = await client.GetAsync(CryptshareWeb.HealthPath);
         Assert.Multiple(() =>
         {
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-            Assert.That(presented?.Thumbprint, Is.EqualTo(_server.Certificate.Certificate.Thumbprint));
+            Assert.That(presented?.Thumbprint, Is.EqualTo(Server.Certificate.Certificate.Thumbprint));
         });
     }
 
@@ -161,7 +145,7 @@ public sealed class CryptshareServerTests
     [TestCase(CryptshareServerListener.AdminHttps)]
     public void HttpsFailsForAClientThatDoesNotTrustTheHarnessCa(CryptshareServerListener listener)
     {
-        using var client = new HttpClient { BaseAddress = _server.GetBaseAddress(listener), Timeout = TimeSpan.FromSeconds(20) };
+        using var client = new HttpClient { BaseAddress = Server.GetBaseAddress(listener), Timeout = TimeSpan.FromSeconds(20) };
         var failure = Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync(CryptshareWeb.HealthPath));
         Assert.That(failure!.HttpRequestError, Is.EqualTo(HttpRequestError.SecureConnectionError));
     }
@@ -169,8 +153,8 @@ public sealed class CryptshareServerTests
     [Test]
     public async Task SshNetLogsIntoTheAdministrationShell()
     {
-        var expectedFingerprint = await _server.GetSshHostKeyFingerprintAsync();
-        var connection = new PasswordConnectionInfo("127.0.0.1", _server.GetMappedPort(CryptshareServerListener.Ssh), _server.AdminUser, _server.AdminPassword)
+        var expectedFingerprint = await Server.GetSshHostKeyFingerprintAsync();
+        var connection = new PasswordConnectionInfo("127.0.0.1", Server.GetMappedPort(CryptshareServerListener.Ssh), Server.AdminUser, Server.AdminPassword)
         {
             Timeout = TimeSpan.FromSeconds(10),
         };
@@ -189,14 +173,14 @@ public sealed class CryptshareServerTests
             Assert.That(offeredFingerprint, Is.EqualTo(expectedFingerprint));
             Assert.That(whoami.ExitStatus, Is.Zero, whoami.Error);
             Assert.That(whoami.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries),
-                Is.EqualTo(new[] { _server.AdminUser, CryptshareServerBuilder.DefaultHostname }));
+                Is.EqualTo(new[] { Server.AdminUser, CryptshareServerBuilder.DefaultHostname }));
         });
     }
 
     [Test]
     public void SshRefusesAWrongPassword()
     {
-        var connection = new PasswordConnectionInfo("127.0.0.1", _server.GetMappedPort(CryptshareServerListener.Ssh), _server.AdminUser, "not-" + _server.AdminPassword)
+        var connection = new PasswordConnectionInfo("127.0.0.1", Server.GetMappedPort(CryptshareServerListener.Ssh), Server.AdminUser, "not-" + Server.AdminPassword)
         {
             Timeout = TimeSpan.FromSeconds(10),
         };
@@ -207,16 +191,38 @@ public sealed class CryptshareServerTests
     [Test]
     public async Task TheAdministratorsPasswordIsNeitherInTheLogNorInTheEnvironment()
     {
-        var (stdout, stderr) = await _server.GetLogsAsync();
+        var (stdout, stderr) = await Server.GetLogsAsync();
         using var docker = DockerClientsForTests.Create();
-        var inspected = await docker.Containers.InspectContainerAsync(_server.Id);
+        var inspected = await docker.Containers.InspectContainerAsync(Server.Id);
         Assert.Multiple(() =>
         {
             Assert.That(stdout + stderr, Does.Contain("Now listening"), "this is the server's log");
             // Boolean checks: an Is.Not.Contain failure would print the password.
-            Assert.That((stdout + stderr).Contains(_server.AdminPassword, StringComparison.Ordinal), Is.False, "password in the container log");
-            Assert.That((inspected.Config?.Env ?? []).Any(e => e.Contains(_server.AdminPassword, StringComparison.Ordinal)), Is.False, "password in the container's environment");
+            Assert.That((stdout + stderr).Contains(Server.AdminPassword, StringComparison.Ordinal), Is.False, "password in the container log");
+            Assert.That((inspected.Config?.Env ?? []).Any(e => e.Contains(Server.AdminPassword, StringComparison.Ordinal)), Is.False, "password in the container's environment");
         });
+    }
+
+    [Test]
+    public async Task ListenersMovedByTheBuilderAnswerOnTheirNewPorts()
+    {
+        var moved = new CryptshareServerPorts(UiHttp: 8081, UiHttps: 8444, AdminHttps: 8443, AdminHttp: 9091, Ssh: 2222);
+        await using var server = new CryptshareServerBuilder(await HostImages.GetAsync(CryptshareServerBuilder.Kind))
+            .WithPorts(moved)
+            .WithCredentials("operator", "moved-" + Guid.NewGuid().ToString("N"))
+            .Build();
+        await server.StartAsync();
+
+        foreach (var listener in Enum.GetValues<CryptshareServerListener>().Where(l => l.IsWeb()))
+        {
+            using var client = ServerClients.For(server, listener);
+            var health = await client.GetFromJsonAsync<JsonElement>(CryptshareWeb.HealthPath);
+            Assert.That(health.GetProperty("port").GetInt32(), Is.EqualTo(moved.Of(listener)), listener.FlowId());
+        }
+
+        using var ssh = new SshClient("127.0.0.1", server.GetMappedPort(CryptshareServerListener.Ssh), server.AdminUser, server.AdminPassword);
+        await ssh.ConnectAsync(CancellationToken.None);
+        Assert.That(ssh.RunCommand("id -un").Result.Trim(), Is.EqualTo("operator"));
     }
 
     private static TestCaseData Cookie(CryptshareServerListener listener, string name, bool secure, string sameSite, bool persistent) =>

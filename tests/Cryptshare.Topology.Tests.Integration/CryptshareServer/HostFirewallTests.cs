@@ -35,7 +35,9 @@ public sealed class HostFirewallTests
             .WithNetwork(_network)
             .WithHostFirewall("tcp dport 9090 drop comment \"admin over HTTP closed\"")
             .Build();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         await _server.StartAsync();
+        TestContext.Progress.WriteLine($"cryptshare-server (host-firewall fixture): started and ready in {clock.Elapsed.TotalSeconds:F2} s (cached image)");
     }
 
     [OneTimeTearDown]
@@ -110,6 +112,21 @@ public sealed class HostFirewallTests
         {
             Assert.That(after, Does.Contain("DOCKER_OUTPUT"));
             Assert.That(after, Does.Not.Contain("table inet " + CryptshareServerContainer.HostFirewallTable), "removed");
+        });
+    }
+
+    [Test]
+    public async Task BuilderRulesThatDoNotParseStopTheServerWithNftsMessage()
+    {
+        await using var broken = new CryptshareServerBuilder(await HostImages.GetAsync(CryptshareServerBuilder.Kind))
+            .WithHostFirewall("tcp dportx 9090 drop")
+            .Build();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var failure = Assert.ThrowsAsync<HostFirewallRejectedException>(() => broken.StartAsync());
+        Assert.Multiple(() =>
+        {
+            Assert.That(failure!.Message, Does.Contain("host firewall rules:1:5-10: Error: syntax error"));
+            Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(10)), "reported at once, not after the readiness timeout");
         });
     }
 

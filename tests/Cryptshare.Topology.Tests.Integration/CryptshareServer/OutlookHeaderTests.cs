@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Cryptshare.Topology.Fixtures.CryptshareServer;
-using Cryptshare.Topology.Fixtures.Engine;
 using Headers = Cryptshare.Topology.Fixtures.CryptshareServer.CryptshareWeb.OutlookHeaders;
 
 namespace Cryptshare.Topology.Tests.Integration.CryptshareServer;
@@ -17,17 +16,7 @@ namespace Cryptshare.Topology.Tests.Integration.CryptshareServer;
 [Category("Hosts")]
 public sealed class OutlookHeaderTests
 {
-    private CryptshareServerContainer _server = null!;
-
-    [OneTimeSetUp]
-    public async Task StartServer()
-    {
-        _server = new CryptshareServerBuilder(await HostImages.GetAsync(CryptshareServerBuilder.Kind)).Build();
-        await _server.StartAsync();
-    }
-
-    [OneTimeTearDown]
-    public async Task StopServer() => await _server.DisposeAsync();
+    private static CryptshareServerContainer Server => SharedServer.Instance;
 
     [TestCase(CryptshareServerListener.UiHttp)]
     [TestCase(CryptshareServerListener.UiHttps)]
@@ -100,7 +89,7 @@ public sealed class OutlookHeaderTests
     [Test]
     public async Task HeaderSentTwiceIsRejectedByName()
     {
-        using var client = ServerClients.For(_server, CryptshareServerListener.UiHttp);
+        using var client = ServerClients.For(Server, CryptshareServerListener.UiHttp);
         using var request = Request(ValidHeaders());
         request.Headers.TryAddWithoutValidation(Headers.MajorApiVersion, "1");
         using var response = await client.SendAsync(request);
@@ -133,7 +122,7 @@ public sealed class OutlookHeaderTests
             bodies.Add(body.GetRawText());
         }
 
-        var (stdout, stderr) = await _server.GetLogsAsync();
+        var (stdout, stderr) = await Server.GetLogsAsync();
         var log = stdout + stderr;
         Assert.Multiple(() =>
         {
@@ -179,7 +168,7 @@ public sealed class OutlookHeaderTests
     private async Task<(HttpStatusCode Status, JsonElement Body)> CallAsync(
         CryptshareServerListener listener, Dictionary<string, string> headers, bool expectJson = true)
     {
-        using var client = ServerClients.For(_server, listener);
+        using var client = ServerClients.For(Server, listener);
         using var request = Request(headers);
         using var response = await client.SendAsync(request);
         var body = expectJson ? await response.Content.ReadFromJsonAsync<JsonElement>() : default;
