@@ -4,6 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Cryptshare.Topology.Fixtures.CryptshareServer;
 using Cryptshare.Topology.Fixtures.Engine;
+using Cryptshare.Topology.Probing;
 using Renci.SshNet;
 
 namespace Cryptshare.Topology.Tests.Integration.CryptshareServer;
@@ -200,6 +201,38 @@ public sealed class CryptshareServerTests
             // Boolean checks: an Is.Not.Contain failure would print the password.
             Assert.That((stdout + stderr).Contains(Server.AdminPassword, StringComparison.Ordinal), Is.False, "password in the container log");
             Assert.That((inspected.Config?.Env ?? []).Any(e => e.Contains(Server.AdminPassword, StringComparison.Ordinal)), Is.False, "password in the container's environment");
+        });
+    }
+
+    [Test]
+    public async Task TheServerOriginatesProbesWithItsOwnAgent()
+    {
+        Assert.That(await Server.ProbeAgentVersionAsync(), Does.StartWith("ctt-probe "));
+        var outlookHeaders = new Dictionary<string, string>
+        {
+            [CryptshareWeb.OutlookHeaders.ClientId] = new string('a', 60),
+            [CryptshareWeb.OutlookHeaders.MajorApiVersion] = "1",
+            [CryptshareWeb.OutlookHeaders.MinimumMinorApiVersion] = "0",
+            [CryptshareWeb.OutlookHeaders.ProductKey] = "outlook",
+            [CryptshareWeb.OutlookHeaders.Password] = "probe-" + Guid.NewGuid().ToString("N"),
+        };
+        ProbeRequest Probe(string flow, int port, ProbeProtocol protocol, string? tlsName = null, ProbeOptions? options = null, ProbeCredentials? credentials = null) =>
+            new(flow, "cryptshare-server", "cryptshare-server", "127.0.0.1", port, protocol, TlsName: tlsName, Options: options, Credentials: credentials);
+
+        var results = await Server.RunProbesAsync(
+        [
+            Probe("ui-https", Server.Ports.UiHttps, ProbeProtocol.Https, "localhost", new ProbeOptions(Path: CryptshareWeb.OutlookPingPath, Headers: outlookHeaders)),
+            Probe("ui-http", Server.Ports.UiHttp, ProbeProtocol.Http, options: new ProbeOptions(Path: CryptshareWeb.OutlookPingPath)),
+            Probe("ssh-shell", Server.Ports.Ssh, ProbeProtocol.Ssh, options: new ProbeOptions(Command: "true", HostKeySha256: await Server.GetSshHostKeyFingerprintAsync()),
+                credentials: new ProbeCredentials(Server.AdminUser, Server.AdminPassword)),
+            Probe("nothing-listens", 1, ProbeProtocol.Tcp),
+        ]);
+        Assert.Multiple(() =>
+        {
+            Assert.That((results[0].Verdict, results[0].HttpStatus), Is.EqualTo((ProbeVerdict.Allowed, (int?)200)), results[0].Detail);
+            Assert.That((results[1].Verdict, results[1].HttpStatus), Is.EqualTo((ProbeVerdict.Allowed, (int?)400)), "no Outlook headers: the server answers 400");
+            Assert.That(results[2].Verdict, Is.EqualTo(ProbeVerdict.Allowed), results[2].Detail);
+            Assert.That(results[3].Verdict, Is.EqualTo(ProbeVerdict.Rejected), results[3].Detail);
         });
     }
 
