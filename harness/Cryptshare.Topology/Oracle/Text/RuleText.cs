@@ -40,7 +40,7 @@ internal static class RuleText
             "jump" or "goto" => $"{property.Name} {Text(value, "target")}",
             "reject" => Reject(value, family),
             "vmap" => $"{Expression(value.GetProperty("key"))} vmap {Expression(value.GetProperty("data"), IsNameKey(value.GetProperty("key")))}",
-            "mangle" => $"{Expression(value.GetProperty("key"))} set {Expression(value.GetProperty("value"))}",
+            "mangle" => $"{Expression(value.GetProperty("key"))} set {(IsMarkKey(value.GetProperty("key")) ? Mark(value.GetProperty("value")) : Expression(value.GetProperty("value")))}",
             "dnat" or "snat" => Nat(property.Name, value),
             "masquerade" or "redirect" => PortNat(property.Name, value),
             "limit" => Limit(value),
@@ -95,7 +95,13 @@ internal static class RuleText
     {
         var left = match.GetProperty("left");
         var op = Text(match, "op");
-        var right = Expression(match.GetProperty("right"), IsNameKey(left));
+        if (IsBinary(left) && left.TryGetProperty("&", out var masked) && IsFlagsKey(masked[0]) && op is "==" or "!=")
+        {
+            // nft's spelling of a flags test under a mask: "tcp flags syn / syn,ack".
+            return $"{Expression(masked[0])} {(op == "!=" ? "!= " : "")}{Expression(match.GetProperty("right"))} / {Expression(masked[1])}";
+        }
+
+        var right = IsMarkKey(left) ? Mark(match.GetProperty("right")) : Expression(match.GetProperty("right"), IsNameKey(left));
         var shownOp = op switch
         {
             "in" => "",
@@ -250,6 +256,15 @@ internal static class RuleText
     private static bool IsNameKey(JsonElement key) =>
         key.ValueKind == JsonValueKind.Object && key.TryGetProperty("meta", out var meta)
         && meta.TryGetProperty("key", out var k) && k.GetString() is "iifname" or "oifname";
+
+    /// <summary>Marks print as eight hex digits, as nft prints them.</summary>
+    private static bool IsMarkKey(JsonElement key) =>
+        key.ValueKind == JsonValueKind.Object
+        && ((key.TryGetProperty("meta", out var meta) && meta.TryGetProperty("key", out var m) && m.GetString() == "mark")
+            || (key.TryGetProperty("ct", out var ct) && ct.TryGetProperty("key", out var c) && c.GetString() == "mark"));
+
+    private static string Mark(JsonElement value) =>
+        value.ValueKind == JsonValueKind.Number && value.TryGetUInt32(out var mark) ? $"0x{mark:x8}" : Expression(value);
 
     private static bool IsFlagsKey(JsonElement key) =>
         (key.ValueKind == JsonValueKind.Object && key.TryGetProperty("ct", out var ct) && ct.TryGetProperty("key", out var k) && k.GetString() is "state" or "status")
