@@ -63,24 +63,24 @@ public sealed class NftOracle
         var packet = Packet.From(flow);
         if (flow.Path == HookPath.Output)
         {
-            _ = RunHook("output", ref packet, evaluation, ref decision)
+            _ = RunHook(Pipeline.Output, ref packet, evaluation, ref decision)
                 && Reroute(ref packet, evaluation, ref decision, fromOutput: true)
-                && RunHook("postrouting", ref packet, evaluation, ref decision);
+                && RunHook(Pipeline.Postrouting, ref packet, evaluation, ref decision);
             return decision.Result(evaluation, packet.Path);
         }
 
-        if (RunHook("prerouting", ref packet, evaluation, ref decision) && Reroute(ref packet, evaluation, ref decision, fromOutput: false))
+        if (RunHook(Pipeline.Prerouting, ref packet, evaluation, ref decision) && Reroute(ref packet, evaluation, ref decision, fromOutput: false))
         {
             _ = packet.Path == HookPath.Input
-                ? RunHook("input", ref packet, evaluation, ref decision)
-                : RunHook("forward", ref packet, evaluation, ref decision) && RunHook("postrouting", ref packet, evaluation, ref decision);
+                ? RunHook(Pipeline.Input, ref packet, evaluation, ref decision)
+                : RunHook(Pipeline.Forward, ref packet, evaluation, ref decision) && RunHook(Pipeline.Postrouting, ref packet, evaluation, ref decision);
         }
 
         return decision.Result(evaluation, packet.Path);
     }
 
     /// <summary>Runs a hook's base chains in kernel order; false once the packet is dropped, rejected or the verdict unknown.</summary>
-    private bool RunHook(string hook, ref Packet packet, Evaluation evaluation, ref Decision decision)
+    private bool RunHook(int hook, ref Packet packet, Evaluation evaluation, ref Decision decision)
     {
         evaluation.NatApplied = false;
         foreach (var stage in _rules.Pipeline.Stages(packet.Family, hook))
@@ -119,7 +119,7 @@ public sealed class NftOracle
         return true;
     }
 
-    private static bool RunBaseChain(string hook, Chain chain, ref Packet packet, Evaluation evaluation, ref Decision decision)
+    private static bool RunBaseChain(int hook, Chain chain, ref Packet packet, Evaluation evaluation, ref Decision decision)
     {
         var outcome = ChainWalker.Run(chain, ref packet, evaluation);
         var verdict = outcome.Kind switch
@@ -131,7 +131,7 @@ public sealed class NftOracle
             _ => chain.PolicyDrop ? Verdict.Drop : Verdict.Accept,
         };
         var rule = outcome.Kind is OutcomeKind.Return or OutcomeKind.End ? null : outcome.Rule?.Reference;
-        evaluation.Trail?.Add(new ChainStep(hook, chain.Reference, verdict, rule ?? (outcome.Kind == OutcomeKind.Unknown ? null : chain.Policy)));
+        evaluation.Trail?.Add(new ChainStep(Pipeline.Hooks[hook], chain.Reference, verdict, rule ?? (outcome.Kind == OutcomeKind.Unknown ? null : chain.Policy)));
         return decision.Add(chain, verdict, rule, outcome.Reason, outcome.RejectWith);
     }
 

@@ -128,6 +128,8 @@ internal sealed class ChainIndex
     private readonly bool _anyOutputNames;
     private readonly ConcurrentDictionary<string, ulong[]> _inputRows = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ulong[]> _outputRows = new(StringComparer.Ordinal);
+    private CachedRow? _lastInput;
+    private CachedRow? _lastOutput;
 
     public ChainIndex(IReadOnlyList<RuleConstraints> rules)
     {
@@ -164,12 +166,12 @@ internal sealed class ChainIndex
 
         if (_anyInputNames)
         {
-            And(bits, NameRow(_inputRows, _inputNames, packet.InputInterface, input: true));
+            And(bits, Row(ref _lastInput, _inputRows, _inputNames, packet.InputInterface, input: true));
         }
 
         if (_anyOutputNames)
         {
-            And(bits, NameRow(_outputRows, _outputNames, packet.OutputInterface, input: false));
+            And(bits, Row(ref _lastOutput, _outputRows, _outputNames, packet.OutputInterface, input: false));
         }
     }
 
@@ -191,6 +193,22 @@ internal sealed class ChainIndex
             bits[i] &= row[i];
         }
     }
+
+    /// <summary>The row of the last name asked for, then the cache: flows mostly come in runs from one interface.</summary>
+    private ulong[] Row(ref CachedRow? last, ConcurrentDictionary<string, ulong[]> cache, Step[]?[] conditions, string name, bool input)
+    {
+        var seen = Volatile.Read(ref last);
+        if (seen is not null && (ReferenceEquals(seen.Name, name) || seen.Name == name))
+        {
+            return seen.Row;
+        }
+
+        var row = NameRow(cache, conditions, name, input);
+        Volatile.Write(ref last, new CachedRow(name, row));
+        return row;
+    }
+
+    private sealed record CachedRow(string Name, ulong[] Row);
 
     /// <summary>The rules an interface name admits, computed on first sight of the name (a topology has a handful).</summary>
     private ulong[] NameRow(ConcurrentDictionary<string, ulong[]> cache, Step[]?[] conditions, string name, bool input) =>

@@ -17,9 +17,16 @@ internal sealed class HookStage
 /// <summary>The base chains of every table, per IP version and hook, in the order the kernel runs them.</summary>
 internal sealed class Pipeline
 {
+    public const int Prerouting = 0;
+    public const int Input = 1;
+    public const int Forward = 2;
+    public const int Output = 3;
+    public const int Postrouting = 4;
+
     public static readonly string[] Hooks = ["prerouting", "input", "forward", "output", "postrouting"];
 
-    private readonly Dictionary<(int Family, string Hook), HookStage[]> _stages = [];
+    /// <summary>[IP version 4 → 0, 6 → 1][hook] → stages.</summary>
+    private readonly HookStage[][][] _stages = [new HookStage[Hooks.Length][], new HookStage[Hooks.Length][]];
 
     public Pipeline(IReadOnlyList<Chain> baseChains)
     {
@@ -29,8 +36,9 @@ internal sealed class Pipeline
             var chains = baseChains.Where(c => c.Family == tableFamily || c.Family == "inet").ToList();
             // NAT hooks are registered when the family's first nat chain is created, for every hook at once.
             var natRegistration = chains.Where(c => c.IsNat).Select(c => c.Order).DefaultIfEmpty(int.MaxValue).Min();
-            foreach (var hook in Hooks)
+            for (var hookIndex = 0; hookIndex < Hooks.Length; hookIndex++)
             {
+                var hook = Hooks[hookIndex];
                 var entries = new List<(int Priority, int Order, HookStage Stage)>();
                 entries.AddRange(chains.Where(c => c.Hook == hook && !c.IsNat)
                     .Select(c => (c.Priority, c.Order, new HookStage { Filter = c })));
@@ -42,12 +50,12 @@ internal sealed class Pipeline
 
                 // Equal priorities: the kernel puts a newly registered hook before the existing ones
                 // (checked on nft 1.0.6 / kernel 6.x), so the later-created chain runs first.
-                _stages[(family, hook)] = entries.OrderBy(e => e.Priority).ThenByDescending(e => e.Order).Select(e => e.Stage).ToArray();
+                _stages[family == 6 ? 1 : 0][hookIndex] = entries.OrderBy(e => e.Priority).ThenByDescending(e => e.Order).Select(e => e.Stage).ToArray();
             }
         }
     }
 
-    public HookStage[] Stages(int family, string hook) => _stages[(family, hook)];
+    public HookStage[] Stages(int family, int hook) => _stages[family == 6 ? 1 : 0][hook];
 
     /// <summary>The NAT registration priority: NF_IP_PRI_NAT_DST / NF_IP_PRI_NAT_SRC.</summary>
     public static int NatPriority(string hook) => hook is "prerouting" or "output" ? -100 : 100;
