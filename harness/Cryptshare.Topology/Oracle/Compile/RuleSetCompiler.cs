@@ -38,8 +38,13 @@ internal static class RuleSetCompiler
 
     public static CompiledRuleSet Compile(NftJsonDocument document, bool useIndex)
     {
+        // A dormant table sees no packets. Flags other than dormant, owner and persist are how nft
+        // 1.0.6 prints a dormant table (its name): that cannot be read for sure, so it is a problem.
+        var dormant = document.Tables.Where(t => t.Flags.Contains("dormant")).Select(t => (t.Family, t.Name)).ToHashSet();
+        var unreadable = document.Tables.FirstOrDefault(t => t.Flags.Any(f => f is not ("dormant" or "owner" or "persist")));
         var rulesByChain = document.Rules.GroupBy(r => (r.Family, r.Table, r.Chain)).ToDictionary(g => g.Key, g => g.ToList());
-        var chains = document.Chains.Where(c => IpFamilies.Contains(c.Family) && c.Hook is null or "prerouting" or "input" or "forward" or "output" or "postrouting")
+        var chains = document.Chains.Where(c => IpFamilies.Contains(c.Family) && !dormant.Contains((c.Family, c.Table))
+                && c.Hook is null or "prerouting" or "input" or "forward" or "output" or "postrouting")
             .Select(c => new Chain
             {
                 Family = c.Family,
@@ -80,7 +85,9 @@ internal static class RuleSetCompiler
             ConntrackV6 = conntrackFamilies.Contains("ip6") || conntrackFamilies.Contains("inet"),
             Pipeline = new Pipeline(chains.Where(c => c.IsBase).ToList()),
             Chains = chains,
-            GlobalProblem = GlobalProblem(document, rulesByChain),
+            GlobalProblem = unreadable is not null
+                ? $"not modelled: table {unreadable.Family} {unreadable.Name} has flags '{string.Join(",", unreadable.Flags)}' (nft 1.0.6 prints a dormant table so)"
+                : GlobalProblem(document, rulesByChain),
             Unmodelled = unmodelled,
         };
     }

@@ -13,6 +13,9 @@ internal sealed record NftSetDef(
     string Family, string Table, string Name, IReadOnlyList<string> KeyTypes, IReadOnlyList<string>? DataTypes, bool IsMap,
     IReadOnlyList<string> Flags, JsonElement? Elements);
 
+/// <summary>A table; <see cref="Flags"/> as nft printed them (nft 1.0.6 prints a dormant table's flags as the table's name).</summary>
+internal sealed record NftTableDef(string Family, string Name, IReadOnlyList<string> Flags);
+
 internal sealed record NftRuleDef(string Family, string Table, string Chain, long Handle, string? Comment, JsonElement Expressions);
 
 /// <summary>
@@ -26,6 +29,8 @@ internal sealed class NftJsonDocument : IDisposable
     private NftJsonDocument(JsonDocument json) => _json = json;
 
     public string? Version { get; private set; }
+
+    public List<NftTableDef> Tables { get; } = [];
 
     public List<NftChainDef> Chains { get; } = [];
 
@@ -88,6 +93,7 @@ internal sealed class NftJsonDocument : IDisposable
                 Version = value.TryGetProperty("version", out var version) ? version.GetString() : null;
                 break;
             case "table":
+                Tables.Add(new NftTableDef(Text(value, "family"), Text(value, "name"), StringList(value, "flags")));
                 break;
             case "chain":
                 Chains.Add(new NftChainDef(
@@ -118,15 +124,18 @@ internal sealed class NftJsonDocument : IDisposable
             data = TypeList(map);
         }
 
-        var flags = value.TryGetProperty("flags", out var flagValue)
-            ? flagValue.ValueKind == JsonValueKind.Array ? flagValue.EnumerateArray().Select(f => f.GetString() ?? "").ToList() : [flagValue.GetString() ?? ""]
-            : [];
+        var flags = StringList(value, "flags");
         return new NftSetDef(
             Text(value, "family"), Text(value, "table"), Text(value, "name"),
             value.TryGetProperty("type", out var type) ? TypeList(type) : [],
             data, isMap, flags,
             value.TryGetProperty("elem", out var elements) ? elements : null);
     }
+
+    private static IReadOnlyList<string> StringList(JsonElement value, string name) =>
+        !value.TryGetProperty(name, out var list) ? []
+        : list.ValueKind == JsonValueKind.Array ? list.EnumerateArray().Select(f => f.ValueKind == JsonValueKind.String ? f.GetString()! : f.GetRawText()).ToList()
+        : [list.ValueKind == JsonValueKind.String ? list.GetString()! : list.GetRawText()];
 
     /// <summary>"ipv4_addr", ["ipv4_addr", "inet_service"] or "ipv4_addr . inet_service".</summary>
     private static IReadOnlyList<string> TypeList(JsonElement type) =>
