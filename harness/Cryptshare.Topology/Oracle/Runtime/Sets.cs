@@ -147,8 +147,6 @@ internal sealed class ConcatSet
         }
     }
 
-    public int Width => _elements.Length == 0 ? 0 : _elements[0].Length;
-
     public int Find(ReadOnlySpan<UInt128> numbers, ReadOnlySpan<string?> names)
     {
         if (_exactByHash is not null)
