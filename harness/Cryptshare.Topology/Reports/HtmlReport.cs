@@ -183,7 +183,7 @@ public static class HtmlReport
                 .Append(CultureInfo.InvariantCulture, $"<td>{Badge(flow.Observed)}{(flow.Matches ? string.Empty : " <span class=\"differs\">≠ expected</span>")}</td>")
                 .Append(CultureInfo.InvariantCulture, $"<td>{(flow.Predicted is { } predicted ? Badge(predicted) : "–")}</td>")
                 .Append(CultureInfo.InvariantCulture, $"<td class=\"num\">{flow.ElapsedMs}</td>")
-                .Append(CultureInfo.InvariantCulture, $"<td><code>{E(rule)}</code></td><td class=\"detail\">{E(flow.Detail)}</td>")
+                .Append(CultureInfo.InvariantCulture, $"<td>{(rule.Length == 0 ? "–" : $"<code>{E(rule)}</code>")}</td><td class=\"detail\">{E(flow.Detail)}</td>")
                 .AppendLine("</tr>");
         }
 
