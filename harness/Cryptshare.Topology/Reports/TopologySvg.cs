@@ -33,7 +33,8 @@ public static class TopologySvg
             .GroupBy(n => n)
             .ToDictionary(g => g.Key, g => g.Count());
         var layout = new TopologyLayout(topology, arrowsPerHost);
-        var height = layout.ContentBottom + TopologyLayout.Margin + LegendHeight;
+        // The legend explains arrows: a picture of the topology alone has none.
+        var height = layout.ContentBottom + TopologyLayout.Margin + (ruleSet is null ? 0 : LegendHeight);
 
         var svg = new XElement(Svg + "svg",
             new XAttribute("width", layout.Width),
@@ -63,7 +64,11 @@ public static class TopologySvg
             svg.Add(Host(host, layout));
         }
 
-        svg.Add(Legend(layout));
+        if (ruleSet is not null)
+        {
+            svg.Add(Legend(layout));
+        }
+
         return svg;
     }
 

@@ -25,6 +25,7 @@ public sealed class TopologySvgTests
             Assert.That(WithClass(svg, "host").Select(h => (string)h.Attribute("data-host")!), Is.EqualTo(topology.Hosts.Select(h => h.Name)));
             Assert.That(WithClass(svg, "interface").Select(i => (string)i.Attribute("data-interface")!), Is.EqualTo(topology.Zones.Select(z => z.Name)));
             Assert.That(WithClass(svg, "flow"), Is.Empty);
+            Assert.That(WithClass(svg, "legend"), Is.Empty, "no arrows, nothing to explain");
             var texts = svg.Descendants(Svg + "text").Select(t => t.Value).ToList();
             Assert.That(texts, Does.Contain("10.77.3.0/24").And.Contain("10.77.2.10").And.Contain("cryptshare-server").And.Contain("10.77.4.254"));
         });
@@ -57,6 +58,26 @@ public sealed class TopologySvgTests
         var flow = new FlowReport("ui-https", "moon", "nowhere", 443, null, Verdict.Dropped, 5, "", true, false);
         var svg = XDocument.Parse(TopologySvg.Render(SampleMatrix.Topology, new RuleSetReport("x", "00", [flow])));
         Assert.That(WithClass(svg, "flow").Count(), Is.EqualTo(1));
+    }
+
+    [TestCase("internet")]
+    [TestCase("outside")]
+    public void ACustomersZoneNamesAreFollowedByRoleOrByName(string from)
+    {
+        var topology = TopologyLoader.Parse("customer.yml", """
+            zones:
+              outside: { subnet: 192.0.2.0/24, firewall: 192.0.2.1, role: internet }
+              servers: { subnet: 198.51.100.0/24, firewall: 198.51.100.1, role: dmz }
+            hosts:
+              cs: { kind: cryptshare-server, zone: servers, address: 198.51.100.10, serves: [ui-https] }
+              browser: { kind: client, zone: outside, address: 192.0.2.10 }
+            """, SampleMatrix.Catalog);
+        var flow = new FlowReport("ui-https", from, "cs", 443, Verdict.Allowed, Verdict.Allowed, 3, "", true, false);
+        var svg = XDocument.Parse(TopologySvg.Render(topology, new RuleSetReport("customer", "00", [flow])));
+        var layout = new TopologyLayout(topology, new Dictionary<string, int> { ["cs"] = 1, ["browser"] = 1 });
+        var path = (string)WithClass(svg, "flow-arrow").Single().Attribute("d")!;
+        Assert.That(path, Does.StartWith($"M {layout.InnerEdge("browser")} "), "the arrow starts at the client in the internet-role zone");
+        Assert.That(path, Does.EndWith($" {layout.InnerEdge("cs")} {layout.Host("cs")!.Value.Y + 6 + ((layout.Host("cs")!.Value.Height - 12) / 2)}"));
     }
 
     [Test]
