@@ -1,28 +1,80 @@
 using System.CommandLine;
+using Cryptshare.Topology.Cli.Matrix;
 using Cryptshare.Topology.Fixtures.Engine;
 using Cryptshare.Topology.Fixtures.Firewall;
+using Cryptshare.Topology.Fixtures.Topology;
+using Cryptshare.Topology.Input;
+using Spectre.Console;
 
 namespace Cryptshare.Topology.Cli.Verbs;
 
 /// <summary>
-/// `run`: brings the topology up, probes every flow for each rule set, reports, tears down.
+/// `run`: brings the topology up, probes every flow for each rule set, prints the matrix, writes
+/// report.json, tears down (unless --keep). Exit 0 when every verdict matches its expectation,
+/// 1 when any does not, 2 on bad input.
 /// </summary>
 internal static class RunVerb
 {
     public static Command Create()
     {
-        var command = new Command("run", "Start the topology, probe every documented flow through the firewall for each rule set, and report.");
-        command.SetAction(async (parseResult, ct) =>
+        var topology = new Option<FileInfo?>("--topology") { Description = "Topology file (YAML). Default: fixtures/topologies/default.yml." };
+        var rules = new Option<FileInfo[]>("--rules") { Description = "Rule set(s) (nftables). Each may have NN-name.expect.yml and NN-name.host.nft beside it. Default: the documented rule set.", AllowMultipleArgumentsPerToken = true };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Folder for report.json.", DefaultValueFactory = _ => new DirectoryInfo("out") };
+        var keep = new Option<bool>("--keep") { Description = "Leave the topology running afterwards (remove it with `cryptshare-topology clean`)." };
+        var command = new Command("run", "Start the topology, probe every documented flow through the firewall for each rule set, and report.")
         {
+            topology, rules, output, keep,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            MatrixInputs inputs;
+            try
+            {
+                inputs = MatrixInputs.Load(parse.GetValue(topology), parse.GetValue(rules) ?? []);
+            }
+            catch (InputException e)
+            {
+                await Console.Error.WriteLineAsync(e.Message);
+                return ExitCodes.BadInput;
+            }
+
             if (!DockerEngine.IsAvailable)
             {
                 await Console.Error.WriteLineAsync(DockerEngine.HowToGetOne);
                 return ExitCodes.NoEngine;
             }
 
-            var image = await HostImages.GetAsync(FirewallBuilder.Kind, ct);
-            Console.WriteLine($"engine ready; firewall image {image.FullName}");
-            return ExitCodes.Matched;
+            var console = AnsiConsole.Console;
+            var progress = new Progress<string>(line => console.MarkupLine($"[grey]{Markup.Escape(line)}[/]"));
+            LiveTopology? live = null;
+            try
+            {
+                live = await LiveTopology.StartAsync(inputs.Topology, inputs.Catalog, progress, ct);
+                console.MarkupLine($"[grey]topology {Markup.Escape(inputs.Topology.Name)} up in {live.UpTime.TotalSeconds:0.0} s[/]");
+                var report = await MatrixRunner.RunAsync(live, inputs, progress, ct);
+                var folder = parse.GetValue(output)!.FullName;
+                report.WriteTo(folder);
+                MatrixTable.Write(console, report);
+                console.MarkupLine($"report: {Markup.Escape(Path.Combine(folder, "report.json"))}");
+                return report.AllMatched ? ExitCodes.Matched : ExitCodes.Mismatch;
+            }
+            catch (RuleSetRejectedException e)
+            {
+                await Console.Error.WriteLineAsync(e.Message);
+                return ExitCodes.BadInput;
+            }
+            finally
+            {
+                if (live is not null && !parse.GetValue(keep))
+                {
+                    await live.DisposeAsync();
+                    await HarnessJanitor.RemoveAsync(HarnessLabels.CurrentRun, CancellationToken.None);
+                }
+                else if (live is not null)
+                {
+                    console.MarkupLine($"[yellow]left running (run {HarnessLabels.CurrentRun}); remove with `cryptshare-topology clean`[/]");
+                }
+            }
         });
         return command;
     }

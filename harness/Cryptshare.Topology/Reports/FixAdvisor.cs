@@ -120,7 +120,10 @@ public static class FixAdvisor
             return $"the Cryptshare Server's own firewall refuses it ({host.Describe(line)}): open tcp port {flow.Flow.Port} there as well; the perimeter alone is not enough";
         }
 
-        var decidedInHost = flow.Deciding?.Table is { } table && host.DefinesTable(table) && !(flow.Context.Perimeter?.DefinesTable(table) ?? false);
+        // The host firewall's file may be bare statements that the server wraps in its own table,
+        // so a deciding table the perimeter's text does not define is taken for the host's.
+        var decidedInHost = flow.Deciding?.Table is { } table &&
+            (host.DefinesTable(table) || (flow.Context.Perimeter is { } perimeter && !perimeter.DefinesTable(table)));
         return decidedInHost
             ? $"the Cryptshare Server's own firewall refuses it ({flow.Deciding!.Name}): open tcp port {flow.Flow.Port} there as well"
             : null;

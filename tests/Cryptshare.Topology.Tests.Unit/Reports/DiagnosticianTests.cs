@@ -127,7 +127,19 @@ public sealed class DiagnosticianTests
     {
         var lines = Diagnose(SampleMatrix.RuleSet("10-host-firewall"));
         Assert.That(lines.Select(l => $"{l.FlowId}/{l.From}"), Is.EqualTo(new[] { "admin-http/admin", "admin-http/intranet" }));
-        Assert.That(lines[0].Fix, Does.StartWith("the Cryptshare Server's own firewall refuses it (10-host-firewall.host.nft:6 (\"host firewall: HTTP admin interface not opened\"))"));
+        var ruleLine = Array.FindIndex(File.ReadAllLines(SampleMatrix.RuleSet("10-host-firewall").SourceFile.Replace(".nft", ".host.nft", StringComparison.Ordinal)), l => l.Contains("dport 9090")) + 1;
+        Assert.That(lines[0].Fix, Does.StartWith($"the Cryptshare Server's own firewall refuses it (10-host-firewall.host.nft:{ruleLine} (\"host firewall: HTTP admin interface not opened\"))"));
+    }
+
+    [Test]
+    public void ADecidingRuleInATableThePerimeterDoesNotHaveIsTheHostFirewalls()
+    {
+        var ruleSet = SampleMatrix.RuleSet("10-host-firewall") with { HostFirewall = "policy drop;\n" };
+        var report = SampleMatrix.Report(ruleSet);
+        var hostRule = """{"family":"inet","table":"ctt_host","chain":"input","text":"policy drop"}""";
+        report = report with { Flows = report.Flows.Select(f => f.Id == "admin-http" ? f with { DecidingRule = hostRule } : f).ToList() };
+        var line = Diagnostician.Diagnose(report, new DiagnosisContext(SampleMatrix.Catalog, SampleMatrix.Topology, ruleSet))[0];
+        Assert.That(line.Fix, Is.EqualTo("the Cryptshare Server's own firewall refuses it (inet ctt_host input policy drop): open tcp port 9090 there as well"));
     }
 
     [Test]

@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using System.Globalization;
+using Cryptshare.Topology.Bench;
+using Cryptshare.Topology.Oracle;
+
+// Oracle speed: flow evaluations per second on one thread against 500-rule sets whose JSON the real
+// nft printed (data/*.json, made by data/regenerate.sh from data/*.nft).
+//   dotnet run -c Release --project bench/Cryptshare.Topology.Bench            measure
+//   dotnet run -c Release --project bench/Cryptshare.Topology.Bench -- generate flat|zoned   print a rule set's nft source
+if (args is ["generate", var which])
+{
+    Console.Write(which == "flat" ? RuleSetGenerator.Flat() : RuleSetGenerator.Zoned());
+    return 0;
+}
+
+var seconds = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 1.0;
+var flows = FlowGenerator.Generate(4096, seed: 42);
+Console.WriteLine($"oracle benchmark: {Environment.ProcessorCount} cores visible, one thread used (CPU time from {(ThreadClock.Available ? "the thread's clock" : "the process")}), {flows.Length} distinct random flows, {seconds:0.#} s per round, median of 5 rounds");
+foreach (var name in new[] { "flat-500", "zoned-500" })
+{
+    var json = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "data", name + ".json"));
+    foreach (var indexed in new[] { true, false })
+    {
+        // Compiled twice: the second time shows the compile cost without the JIT's.
+        var options = new OracleOptions { Routing = FlowGenerator.Routing(), UseChainIndex = indexed };
+        _ = NftOracle.FromJson(json, options);
+        var compile = Stopwatch.StartNew();
+        var oracle = NftOracle.FromJson(json, options);
+        compile.Stop();
+        var verdicts = flows.Select(f => oracle.Evaluate(f).Verdict).GroupBy(v => v).OrderBy(g => g.Key)
+            .Select(g => $"{g.Key.ToString().ToLowerInvariant()} {g.Count()}");
+        var (cpu, wall) = Measure(oracle, flows, seconds);
+        Console.WriteLine(
+            $"{name,-10} {(indexed ? "index" : "scan "),-6} {oracle.Rules.Count,4} rules  compile {compile.Elapsed.TotalMilliseconds,5:0} ms  " +
+            $"{cpu,11:N0} evaluations per CPU-second  {wall,11:N0} per wall-second  ({string.Join(", ", verdicts)})");
+    }
+}
+
+return 0;
+
+static (double Cpu, double Wall) Measure(NftOracle oracle, Flow[] flows, double seconds)
+{
+    // Warm-up: tiered compilation and the interface-name caches.
+    Run(oracle, flows, TimeSpan.FromSeconds(Math.Min(1, seconds)));
+    var rounds = Enumerable.Range(0, 5).Select(_ => Run(oracle, flows, TimeSpan.FromSeconds(seconds))).ToList();
+    return (rounds.Select(r => r.Cpu).Order().ElementAt(2), rounds.Select(r => r.Wall).Order().ElementAt(2));
+}
+
+static (double Cpu, double Wall) Run(NftOracle oracle, Flow[] flows, TimeSpan duration)
+{
+    long count = 0;
+    var cpuStart = ThreadClock.Now();
+    var clock = Stopwatch.StartNew();
+    while (clock.Elapsed < duration)
+    {
+        for (var i = 0; i < flows.Length; i++)
+        {
+            oracle.Evaluate(flows[i]);
+        }
+
+        count += flows.Length;
+    }
+
+    var wall = clock.Elapsed.TotalSeconds;
+    var cpu = (ThreadClock.Now() - cpuStart).TotalSeconds;
+    return (count / cpu, count / wall);
+}

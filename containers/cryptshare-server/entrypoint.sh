@@ -1,0 +1,66 @@
+#!/bin/bash
+# The server stand-in's supervisor (PID 1): loads the host firewall, prepares the administrator
+# account and this container's SSH host keys, then runs sshd and the Kestrel program side by side.
+# SIGTERM (docker stop) stops both and exits at once; if either dies, the other is stopped and the
+# container exits with the dead one's status, so a broken service shows as a stopped container.
+set -euo pipefail
+mkdir -p /run/ctt /run/sshd
+
+# A start-up failure leaves the container running with no service up and the reason in
+# /run/ctt/failed, where the readiness check finds it at once. (A container that exits this early
+# can race Testcontainers' own start-up wait into a plain timeout, without the reason.)
+fail() {
+  echo "cryptshare-server: $*" >&2
+  printf '%s\n' "$*" > /run/ctt/failed
+  trap 'exit 1' TERM INT
+  sleep infinity &
+  wait
+  exit 1
+}
+
+# 1. The host firewall first: no service listens before its rules are in force.
+if [ -s /etc/ctt/host-firewall.rules ]; then
+  if ! message=$(ctt-host-firewall /etc/ctt/host-firewall.rules 2>&1); then
+    fail "nft rejected the host firewall rules; no service started:
+$message"
+  fi
+fi
+
+# 2. The administrator account, from a root-only file "user:password" the fixture maps in. The
+#    password goes from that file straight into chpasswd; it is never echoed or put on a command line.
+credentials=/etc/ctt/admin-credentials
+admin=$(cut -d: -f1 "$credentials" | head -n1)
+if id "$admin" >/dev/null 2>&1; then
+  if [ "$(id -u "$admin")" -lt 1000 ]; then
+    fail "the login '$admin' is a system account of the image (it has no shell); choose another"
+  fi
+else
+  # Into the common group "users": a group named like the login may exist already (Debian has
+  # "operator", "staff", "adm", …), and useradd would refuse to create the user's own group.
+  useradd --create-home --shell /bin/bash --gid users "$admin"
+fi
+head -n1 "$credentials" | chpasswd
+
+# 3. Host keys for this container alone (the image carries none). No RSA: it is slow to generate
+#    and every client the harness uses speaks Ed25519 or ECDSA.
+for type in ed25519 ecdsa; do
+  key=/etc/ssh/ssh_host_${type}_key
+  [ -f "$key" ] || ssh-keygen -q -t "$type" -N '' -f "$key"
+done
+
+/usr/sbin/sshd -D -e -p "${CTT_SSH_PORT:-22}" -o "AllowUsers=$admin" &
+sshd=$!
+dotnet /opt/ctt/server/Cryptshare.Topology.ServerStandIn.dll &
+web=$!
+
+stop() {
+  kill -TERM "$sshd" "$web" 2>/dev/null || true
+  wait "$sshd" "$web" 2>/dev/null || true
+}
+trap 'stop; exit 0' TERM INT
+set +e
+wait -n "$sshd" "$web"
+status=$?
+echo "cryptshare-server: a service exited with status $status; stopping the other" >&2
+stop
+exit "$status"

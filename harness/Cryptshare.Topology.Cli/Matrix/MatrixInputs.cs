@@ -1,0 +1,34 @@
+using Cryptshare.Topology.Fixtures.Engine;
+using Cryptshare.Topology.Flows;
+using Cryptshare.Topology.Model;
+using Cryptshare.Topology.RuleSets;
+
+namespace Cryptshare.Topology.Cli.Matrix;
+
+/// <summary>
+/// The inputs of a matrix run, loaded and checked before anything is started: bad input stops
+/// here with file, line and problem, and nothing is left behind.
+/// </summary>
+internal sealed record MatrixInputs(TopologyDefinition Topology, FlowCatalog Catalog, IReadOnlyList<RuleSet> RuleSets)
+{
+    public static string DefaultTopologyPath => Path.Combine(RepositoryLayout.Fixtures, "topologies", "default.yml");
+
+    public static string DefaultRuleSetPath => Path.Combine(RepositoryLayout.Fixtures, "rulesets", "01-documented.nft");
+
+    public static string CatalogPath => Path.Combine(RepositoryLayout.Fixtures, "flows", "catalog.yml");
+
+    public static MatrixInputs Load(FileInfo? topology, IReadOnlyList<FileInfo> rules)
+    {
+        var catalog = FlowCatalog.Load(CatalogPath);
+        var definition = TopologyLoader.Load(topology?.FullName ?? DefaultTopologyPath, catalog);
+        var paths = rules.Count > 0 ? rules.Select(r => r.FullName).ToList() : [DefaultRuleSetPath];
+        var ruleSets = paths.Select(p => RuleSetLoader.Load(p, catalog)).ToList();
+        foreach (var ruleSet in ruleSets)
+        {
+            // Every probed flow must have an expectation line: planning checks that now, not mid-run.
+            _ = MatrixPlanner.Plan(definition, catalog, ruleSet);
+        }
+
+        return new MatrixInputs(definition, catalog, ruleSets);
+    }
+}

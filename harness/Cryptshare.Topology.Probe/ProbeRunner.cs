@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using System.Net;
+using Cryptshare.Topology.Probe.Connecting;
+using Cryptshare.Topology.Probe.Protocols;
+using Cryptshare.Topology.Probing;
+
+namespace Cryptshare.Topology.Probe;
+
+/// <summary>
+/// One probe, start to verdict: check the request, make and classify the TCP connect, hand the
+/// connection to the protocol, bound the exchange by its timeout, and scrub the detail.
+/// </summary>
+internal sealed class ProbeRunner(ProbeContext context)
+{
+    private readonly TcpConnector _connector = new(new RouteInspector());
+
+    public async Task<ProbeResult> RunAsync(ProbeRequest request, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        var outcome = await OutcomeAsync(request, ct);
+        var detail = context.Scrubber.Scrub(outcome.Detail.ReplaceLineEndings(" "));
+        return ProbeResult.For(request, outcome.Verdict, clock.ElapsedMilliseconds, detail, outcome.Marker, outcome.HttpStatus);
+    }
+
+    private async Task<ProbeOutcome> OutcomeAsync(ProbeRequest request, CancellationToken ct)
+    {
+        var protocol = ProtocolCatalog.For(request.Protocol);
+        var invalid = Invalid(request) ?? protocol.Invalid(request, context);
+        if (invalid is not null)
+        {
+            return ProbeOutcome.Broken($"invalid probe request: {invalid}");
+        }
+
+        var connect = await _connector.ConnectAsync(new IPEndPoint(IPAddress.Parse(request.Address), request.Port), request.TimeoutMs, ct);
+        if (connect.Socket is null)
+        {
+            return new ProbeOutcome(connect.Verdict, connect.Detail);
+        }
+
+        var marker = ProbeMarker.For(request);
+        var budget = ProbeContext.ExchangeTimeout(request);
+        using var exchangeTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        exchangeTimeout.CancelAfter(budget);
+        try
+        {
+            return await protocol.ExchangeAsync(request, connect.Socket, context, marker, exchangeTimeout.Token);
+        }
+        catch (Exception) when (exchangeTimeout.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            return ProbeOutcome.Broken($"connected, but no complete {Name(request)} exchange within {budget.TotalMilliseconds:0} ms", Delivering(request) ? marker : null);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return ProbeOutcome.Broken($"{Name(request)}: {e.GetType().Name}: {e.Message}", Delivering(request) ? marker : null);
+        }
+        finally
+        {
+            connect.Socket.Dispose();
+        }
+    }
+
+    /// <summary>What no protocol can work with.</summary>
+    private static string? Invalid(ProbeRequest request)
+    {
+        if (!IPAddress.TryParse(request.Address, out _))
+        {
+            return $"address '{request.Address}' is not an IP address";
+        }
+
+        if (request.Port is < 1 or > 65535)
+        {
+            return $"port {request.Port} is out of range";
+        }
+
+        if (request.TimeoutMs < 1 || request.ExchangeTimeoutMs is < 1)
+        {
+            return "timeouts must be positive";
+        }
+
+        return null;
+    }
+
+    private static string Name(ProbeRequest request) => request.Protocol.ToString().ToLowerInvariant();
+
+    /// <summary>Whether the protocol delivers something the marker names, so a broken probe still reports it.</summary>
+    private static bool Delivering(ProbeRequest request) => request.Protocol is not (ProbeProtocol.Tcp or ProbeProtocol.Ldap or ProbeProtocol.Ldaps or ProbeProtocol.Ssh);
+}

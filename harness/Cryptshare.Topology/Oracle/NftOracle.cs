@@ -1,0 +1,247 @@
+using Cryptshare.Topology.Oracle.Compile;
+using Cryptshare.Topology.Oracle.Model;
+using Cryptshare.Topology.Oracle.Runtime;
+
+namespace Cryptshare.Topology.Oracle;
+
+/// <summary>How the oracle is built.</summary>
+public sealed record OracleOptions
+{
+    /// <summary>Routes a destination changed by DNAT (and gives the addresses masquerade and redirect use). Without it, a DNAT to another address gives an unknown verdict.</summary>
+    public IFlowRouting? Routing { get; init; }
+
+    /// <summary>Index large chains (bit-vector classification). Off only to check the index against a plain scan.</summary>
+    public bool UseChainIndex { get; init; } = true;
+}
+
+/// <summary>
+/// The static evaluator: predicts what a firewall's nftables rule set does with a flow, and which
+/// rule decided, from the JSON that <c>nft -j list ruleset</c> printed (nft's own parse; this class
+/// never reads nft's text syntax). Compiled once; <see cref="Evaluate"/> is thread-safe.
+/// </summary>
+public sealed class NftOracle
+{
+    private readonly CompiledRuleSet _rules;
+    private readonly IFlowRouting? _routing;
+
+    private NftOracle(CompiledRuleSet rules, IFlowRouting? routing, string? nftVersion)
+    {
+        _rules = rules;
+        _routing = routing;
+        NftVersion = nftVersion;
+    }
+
+    /// <summary>The nft version that printed the JSON (its metainfo).</summary>
+    public string? NftVersion { get; }
+
+    /// <summary>Every rule of the ip, ip6 and inet tables, with its rendered text.</summary>
+    public IReadOnlyList<RuleReference> Rules => _rules.Chains.SelectMany(c => c.Rules).Select(r => r.Reference).ToList();
+
+    /// <summary>Rules holding constructs the oracle does not model, with the reason; a flow that reaches one gets <see cref="Verdict.Unknown"/>.</summary>
+    public IReadOnlyList<(RuleReference Rule, string Reason)> Unmodelled => _rules.Unmodelled;
+
+    /// <summary>Compiles the output of <c>nft -j list ruleset</c>; throws <see cref="FormatException"/> when it is not that.</summary>
+    public static NftOracle FromJson(string nftJson, OracleOptions? options = null)
+    {
+        options ??= new OracleOptions();
+        using var document = NftJsonDocument.Parse(nftJson);
+        return new NftOracle(RuleSetCompiler.Compile(document, options.UseChainIndex), options.Routing, document.Version);
+    }
+
+    /// <summary>The verdict for one flow and the rule that decided; <paramref name="recordTrail"/> also lists every base chain traversed.</summary>
+    public OracleResult Evaluate(Flow flow, bool recordTrail = false)
+    {
+        ArgumentNullException.ThrowIfNull(flow);
+        var evaluation = new Evaluation(_routing, recordTrail);
+        var decision = new Decision();
+        if (_rules.GlobalProblem is { } problem)
+        {
+            decision.Unknown(problem, null);
+            return decision.Result(evaluation, flow.Path);
+        }
+
+        var packet = Packet.From(flow);
+        if (flow.Path == HookPath.Output)
+        {
+            _ = RunHook(Pipeline.Output, ref packet, evaluation, ref decision)
+                && Reroute(ref packet, evaluation, ref decision, fromOutput: true)
+                && RunHook(Pipeline.Postrouting, ref packet, evaluation, ref decision);
+            return decision.Result(evaluation, packet.Path);
+        }
+
+        if (RunHook(Pipeline.Prerouting, ref packet, evaluation, ref decision) && Reroute(ref packet, evaluation, ref decision, fromOutput: false))
+        {
+            _ = packet.Path == HookPath.Input
+                ? RunHook(Pipeline.Input, ref packet, evaluation, ref decision)
+                : RunHook(Pipeline.Forward, ref packet, evaluation, ref decision) && RunHook(Pipeline.Postrouting, ref packet, evaluation, ref decision);
+        }
+
+        return decision.Result(evaluation, packet.Path);
+    }
+
+    /// <summary>Runs a hook's base chains in kernel order; false once the packet is dropped, rejected or the verdict unknown.</summary>
+    private bool RunHook(int hook, ref Packet packet, Evaluation evaluation, ref Decision decision)
+    {
+        evaluation.NatApplied = false;
+        foreach (var stage in _rules.Pipeline.Stages(packet.Family, hook))
+        {
+            if (stage.Filter is { } filter)
+            {
+                if (!RunBaseChain(hook, filter, ref packet, evaluation, ref decision))
+                {
+                    return false;
+                }
+
+                continue;
+            }
+
+            // NAT chains see only the first packet of a connection (new, or related), and only when
+            // conntrack runs at all.
+            if (packet.CtState is not (8 or 4) || !_rules.Conntrack(packet.Family))
+            {
+                continue;
+            }
+
+            foreach (var chain in stage.NatChains!)
+            {
+                if (!RunBaseChain(hook, chain, ref packet, evaluation, ref decision))
+                {
+                    return false;
+                }
+
+                if (evaluation.NatApplied)
+                {
+                    break;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    private static bool RunBaseChain(int hook, Chain chain, ref Packet packet, Evaluation evaluation, ref Decision decision)
+    {
+        var outcome = ChainWalker.Run(chain, ref packet, evaluation);
+        var verdict = outcome.Kind switch
+        {
+            OutcomeKind.Accept => Verdict.Accept,
+            OutcomeKind.Drop => Verdict.Drop,
+            OutcomeKind.Reject => Verdict.Reject,
+            OutcomeKind.Unknown => Verdict.Unknown,
+            _ => chain.PolicyDrop ? Verdict.Drop : Verdict.Accept,
+        };
+        var rule = outcome.Kind is OutcomeKind.Return or OutcomeKind.End ? null : outcome.Rule?.Reference;
+        evaluation.Trail?.Add(new ChainStep(Pipeline.Hooks[hook], chain.Reference, verdict, rule ?? (outcome.Kind == OutcomeKind.Unknown ? null : chain.Policy)));
+        return decision.Add(chain, verdict, rule, outcome.Reason, outcome.RejectWith);
+    }
+
+    /// <summary>After a destination NAT the kernel routes again: to the box itself, or out of another interface.</summary>
+    private bool Reroute(ref Packet packet, Evaluation evaluation, ref Decision decision, bool fromOutput)
+    {
+        if (evaluation.Redirected)
+        {
+            if (fromOutput)
+            {
+                decision.Unknown("not modelled: a locally generated packet redirected to the box itself", null);
+                return false;
+            }
+
+            packet.Path = HookPath.Input;
+            packet.OutputInterface = "";
+            return true;
+        }
+
+        if (!evaluation.DestinationChanged)
+        {
+            return true;
+        }
+
+        var translation = evaluation.Translations![^1];
+        if (translation.Address is null)
+        {
+            decision.Unknown("dnat to an address range: the route of the translated packet is not known", translation.Rule);
+            return false;
+        }
+
+        if (_routing is null)
+        {
+            decision.Unknown($"dnat changed the destination to {translation.Address}: routing (OracleOptions.Routing) is needed to choose the path", translation.Rule);
+            return false;
+        }
+
+        var route = _routing.Route(translation.Address);
+        if (route is null)
+        {
+            decision.Unknown($"dnat changed the destination to {translation.Address}, for which the routing has no route", translation.Rule);
+            return false;
+        }
+
+        if (route.IsLocal && fromOutput)
+        {
+            decision.Unknown("not modelled: a locally generated packet translated to the box itself", translation.Rule);
+            return false;
+        }
+
+        packet.Path = route.IsLocal ? HookPath.Input : fromOutput ? HookPath.Output : HookPath.Forward;
+        packet.OutputInterface = route.IsLocal ? "" : route.OutputInterface;
+        return true;
+    }
+
+    /// <summary>
+    /// Collects the base chains' outcomes into the verdict and the deciding rule: the first drop,
+    /// reject or unknown ends it; for an accepted packet the last accepting rule of a filter-type chain
+    /// decides, else the last filter-type chain's policy, else the last chain's verdict.
+    /// </summary>
+    private struct Decision
+    {
+        private Verdict? _final;
+        private RuleReference? _decider;
+        private string? _reason;
+        private string? _rejectWith;
+        private RuleReference? _lastFilterRule;
+        private RuleReference? _lastFilterPolicy;
+        private RuleReference? _lastAny;
+
+        public bool Add(Chain chain, Verdict verdict, RuleReference? rule, string? reason, string? rejectWith)
+        {
+            if (verdict != Verdict.Accept)
+            {
+                _final = verdict;
+                _decider = rule ?? (verdict == Verdict.Unknown ? null : chain.Policy);
+                _reason = reason;
+                _rejectWith = rejectWith;
+                return false;
+            }
+
+            var decidedBy = rule ?? chain.Policy;
+            _lastAny = decidedBy;
+            if (!chain.IsNat)
+            {
+                if (rule is not null)
+                {
+                    _lastFilterRule = rule;
+                }
+                else
+                {
+                    _lastFilterPolicy = decidedBy;
+                }
+            }
+
+            return true;
+        }
+
+        public void Unknown(string reason, RuleReference? rule)
+        {
+            _final = Verdict.Unknown;
+            _reason = reason;
+            _decider = rule;
+        }
+
+        public readonly OracleResult Result(Evaluation evaluation, HookPath path) =>
+            new(_final ?? Verdict.Accept,
+                _final is null ? _lastFilterRule ?? _lastFilterPolicy ?? _lastAny : _decider,
+                _reason, _rejectWith, path,
+                (IReadOnlyList<NatTranslation>?)evaluation.Translations ?? [],
+                (IReadOnlyList<ChainStep>?)evaluation.Trail ?? []);
+    }
+}

@@ -1,0 +1,298 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Cryptshare.Topology.Oracle.Runtime;
+
+internal enum VerdictCode : byte
+{
+    Accept,
+    Drop,
+    Reject,
+    Continue,
+    Return,
+    Jump,
+    Goto,
+}
+
+/// <summary>A verdict as a rule or a verdict map gives it; jump and goto carry their chain.</summary>
+internal sealed class VerdictSpec(VerdictCode code, Chain? target = null, string? rejectWith = null)
+{
+    public static readonly VerdictSpec Accept = new(VerdictCode.Accept);
+    public static readonly VerdictSpec Drop = new(VerdictCode.Drop);
+    public static readonly VerdictSpec Return = new(VerdictCode.Return);
+    public static readonly VerdictSpec Continue = new(VerdictCode.Continue);
+
+    public VerdictCode Code { get; } = code;
+
+    public Chain? Target { get; } = target;
+
+    public string? RejectWith { get; } = rejectWith;
+}
+
+/// <summary><c>accept</c>, <c>drop</c>, <c>reject …</c>, <c>return</c>, <c>jump x</c>, <c>goto x</c>.</summary>
+internal sealed class VerdictAction(VerdictSpec verdict) : Action
+{
+    public override ActionResult Run(ref Packet packet, Evaluation evaluation) => ActionResult.Of(verdict);
+}
+
+/// <summary><c>tcp dport vmap { 22 : accept, 80 : jump web }</c> or <c>iifname vmap @zones</c>: no element, no effect.</summary>
+internal sealed class VmapAction(Key[] keys, CompiledSet map) : Action
+{
+    public override Tri Test(ref Packet packet) => Lookup(ref packet, out _);
+
+    public override ActionResult Run(ref Packet packet, Evaluation evaluation) =>
+        Lookup(ref packet, out var element) switch
+        {
+            Tri.False => ActionResult.Break,
+            Tri.Unknown => ActionResult.NotKnown(WhyUnknown(ref packet)),
+            _ when map.Verdicts![element].Code == VerdictCode.Continue => ActionResult.Continue,
+            _ => ActionResult.Of(map.Verdicts![element]),
+        };
+
+    public override string WhyUnknown(ref Packet packet)
+    {
+        foreach (var key in keys)
+        {
+            if (key.Read(ref packet, out _, out _) == KeyRead.Unknown)
+            {
+                return key.WhyUnknown(ref packet);
+            }
+        }
+
+        return "verdict map key is not known";
+    }
+
+    public override void Constrain(RuleConstraints constraints)
+    {
+        foreach (var key in keys)
+        {
+            constraints.RequireDependency(key);
+        }
+
+        if (keys.Length == 1 && map.Single is { } single)
+        {
+            if (keys[0].IsName)
+            {
+                constraints.RequireName(keys[0].Field, this);
+            }
+            else if (keys[0].Type != Compile.ValueKind.Ipv6)
+            {
+                constraints.RequireValues(keys[0], single.Intervals());
+            }
+        }
+    }
+
+    private Tri Lookup(ref Packet packet, out int element)
+    {
+        element = MapLookup.Find(keys, map, ref packet, out var read);
+        return read switch
+        {
+            KeyRead.Absent => Tri.False,
+            KeyRead.Unknown => Tri.Unknown,
+            _ => element >= 0 ? Tri.True : Tri.False,
+        };
+    }
+}
+
+/// <summary>Reads a map's key (single or concatenated) from the packet and finds the element.</summary>
+internal static class MapLookup
+{
+    public static int Find(Key[] keys, CompiledSet map, ref Packet packet, out KeyRead read)
+    {
+        if (keys.Length == 1 && map.Single is { } single)
+        {
+            read = keys[0].Read(ref packet, out var number, out var name);
+            return read != KeyRead.Value ? -1 : name is null ? single.Find(number) : single.Find(name);
+        }
+
+        var numbers = new NumberBuffer();
+        var names = new NameBuffer();
+        read = KeyRead.Value;
+        for (var i = 0; i < keys.Length; i++)
+        {
+            var one = keys[i].Read(ref packet, out numbers[i], out names[i]);
+            if (one == KeyRead.Absent)
+            {
+                read = KeyRead.Absent;
+                return -1;
+            }
+
+            if (one == KeyRead.Unknown)
+            {
+                read = KeyRead.Unknown;
+            }
+        }
+
+        return read != KeyRead.Value ? -1 : map.Concat!.Find(((Span<UInt128>)numbers)[..keys.Length], ((Span<string?>)names)[..keys.Length]);
+    }
+}
+
+internal enum NatKind : byte
+{
+    Dnat,
+    Snat,
+    Masquerade,
+    Redirect,
+}
+
+/// <summary>Where a NAT sends the packet: an address (or range) and a port (or range); absent parts stay as they are.</summary>
+internal sealed record NatTarget(bool HasAddress, UInt128 AddressLow, UInt128 AddressHigh, int PortLow, int PortHigh)
+{
+    public bool HasPort => PortLow >= 0;
+}
+
+/// <summary>
+/// <c>dnat to 10.0.0.1:443</c>, <c>dnat ip to ip daddr map @m</c>, <c>snat to …</c>, <c>masquerade</c>,
+/// <c>redirect to :8080</c>. Like the kernel: a NAT of another family than the packet's is a no-op;
+/// a map without the key stops the rule; otherwise the translation is set up and the chain accepts.
+/// </summary>
+internal sealed class NatAction(NatKind kind, int family, NatTarget? target, Key[]? mapKeys, CompiledSet? map) : Action
+{
+    public NatKind Kind { get; } = kind;
+
+    public override ActionResult Run(ref Packet packet, Evaluation evaluation)
+    {
+        if (family != 0 && packet.Family != family)
+        {
+            return ActionResult.Continue;
+        }
+
+        var to = target;
+        if (mapKeys is not null && map is not null)
+        {
+            var element = MapLookup.Find(mapKeys, map, ref packet, out var read);
+            if (read == KeyRead.Absent)
+            {
+                return ActionResult.Break;
+            }
+
+            if (read == KeyRead.Unknown)
+            {
+                return ActionResult.NotKnown("the key of a NAT map is not known");
+            }
+
+            if (element < 0)
+            {
+                return ActionResult.Break;
+            }
+
+            to = map.NatTargets![element];
+        }
+
+        to ??= new NatTarget(false, 0, 0, -1, -1);
+        switch (Kind)
+        {
+            case NatKind.Dnat:
+                ApplyDestination(ref packet, evaluation, to, "dnat");
+                break;
+            case NatKind.Redirect:
+                var local = evaluation.Routing?.AddressOf(packet.InputInterface, AddressFamilyOf(packet));
+                ApplyDestination(ref packet, evaluation,
+                    local is null ? to with { HasAddress = true, AddressLow = 0, AddressHigh = UInt128.MaxValue } : to with { HasAddress = true, AddressLow = Packet.ToNumber(local), AddressHigh = Packet.ToNumber(local) },
+                    "redirect");
+                evaluation.Redirected = true;
+                break;
+            case NatKind.Snat:
+                ApplySource(ref packet, evaluation, to, "snat");
+                break;
+            default:
+                var own = evaluation.Routing?.AddressOf(packet.OutputInterface, AddressFamilyOf(packet));
+                ApplySource(ref packet, evaluation,
+                    own is null ? to with { HasAddress = true, AddressLow = 0, AddressHigh = UInt128.MaxValue } : to with { HasAddress = true, AddressLow = Packet.ToNumber(own), AddressHigh = Packet.ToNumber(own) },
+                    "masquerade");
+                break;
+        }
+
+        evaluation.NatApplied = true;
+        return ActionResult.Of(VerdictSpec.Accept);
+    }
+
+    private static AddressFamily AddressFamilyOf(in Packet packet) =>
+        packet.Family == 6 ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork;
+
+    private static void ApplyDestination(ref Packet packet, Evaluation evaluation, NatTarget to, string kind)
+    {
+        IPAddress? address = Packet.ToAddress(packet.Destination, packet.Family);
+        if (to.HasAddress)
+        {
+            if (to.AddressLow == to.AddressHigh)
+            {
+                evaluation.DestinationChanged |= packet.Destination != to.AddressLow || (packet.Unknown & UnknownFields.Destination) != 0;
+                packet.Destination = to.AddressLow;
+                packet.Unknown &= ~UnknownFields.Destination;
+                address = Packet.ToAddress(to.AddressLow, packet.Family);
+            }
+            else
+            {
+                evaluation.DestinationChanged = true;
+                packet.Unknown |= UnknownFields.Destination;
+                address = null;
+            }
+        }
+
+        int? port = packet.DestinationPort >= 0 ? packet.DestinationPort : null;
+        if (to.HasPort)
+        {
+            if (to.PortLow == to.PortHigh)
+            {
+                packet.DestinationPort = to.PortLow;
+                packet.Unknown &= ~UnknownFields.DestinationPort;
+                port = to.PortLow;
+            }
+            else
+            {
+                packet.Unknown |= UnknownFields.DestinationPort;
+                port = null;
+            }
+        }
+
+        packet.NatStatus |= 0x20;
+        evaluation.RecordTranslation(kind, address, port);
+    }
+
+    private static void ApplySource(ref Packet packet, Evaluation evaluation, NatTarget to, string kind)
+    {
+        IPAddress? address = Packet.ToAddress(packet.Source, packet.Family);
+        if (to.HasAddress)
+        {
+            if (to.AddressLow == to.AddressHigh)
+            {
+                packet.Source = to.AddressLow;
+                packet.Unknown &= ~UnknownFields.Source;
+                address = Packet.ToAddress(to.AddressLow, packet.Family);
+            }
+            else
+            {
+                packet.Unknown |= UnknownFields.Source;
+                address = null;
+            }
+        }
+
+        int? port = packet.SourcePort >= 0 ? packet.SourcePort : null;
+        if (to.HasPort)
+        {
+            if (to.PortLow == to.PortHigh)
+            {
+                packet.SourcePort = to.PortLow;
+                packet.Unknown &= ~UnknownFields.SourcePort;
+                port = to.PortLow;
+            }
+            else
+            {
+                packet.Unknown |= UnknownFields.SourcePort;
+                port = null;
+            }
+        }
+
+        packet.NatStatus |= 0x10;
+        evaluation.RecordTranslation(kind, address, port);
+    }
+}
+
+/// <summary>A statement the oracle does not model (<c>queue</c>, <c>meta mark set</c>, <c>notrack</c>, …): reaching it makes the verdict unknown.</summary>
+internal sealed class UnknownAction(string reason) : Action
+{
+    public override ActionResult Run(ref Packet packet, Evaluation evaluation) => ActionResult.NotKnown(reason);
+
+    public override string WhyUnknown(ref Packet packet) => reason;
+}

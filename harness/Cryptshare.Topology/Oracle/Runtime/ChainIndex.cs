@@ -1,0 +1,326 @@
+using System.Collections.Concurrent;
+using System.Numerics;
+
+namespace Cryptshare.Topology.Oracle.Runtime;
+
+/// <summary>The packet fields the chain index cuts on.</summary>
+internal enum IndexDimension
+{
+    /// <summary>IP version and transport protocol together: (v6 ? 256 : 0) + protocol.</summary>
+    FamilyProtocol,
+    CtState,
+    SourcePort,
+    DestinationPort,
+    Source4,
+    Destination4,
+}
+
+/// <summary>
+/// What a packet must satisfy for one rule to have any effect, as far as it is easy to say: per
+/// dimension the values allowed (null: any), and the interface-name conditions. Only ever a
+/// necessary condition — the rule is still evaluated in full — so leaving something out is safe.
+/// </summary>
+internal sealed class RuleConstraints
+{
+    public const int DimensionCount = 6;
+
+    public IntervalList?[] Values { get; } = new IntervalList?[DimensionCount];
+
+    public List<Step> InputNames { get; } = [];
+
+    public List<Step> OutputNames { get; } = [];
+
+    /// <summary>The IP version and protocol a key implies (<c>tcp dport</c>: TCP; <c>ip saddr</c>: IPv4).</summary>
+    public void RequireDependency(Key key)
+    {
+        if (key.Family == 0 && key.Protocol < 0)
+        {
+            return;
+        }
+
+        Require(IndexDimension.FamilyProtocol, FamilyProtocols(key.Family, key.Protocol >= 0 ? [(ulong)key.Protocol] : null));
+    }
+
+    public void RequireValues(Key key, IntervalList allowed)
+    {
+        switch (key.Field)
+        {
+            case KeyField.Source when key.Family == 4:
+                Require(IndexDimension.Source4, allowed);
+                break;
+            case KeyField.Destination when key.Family == 4:
+                Require(IndexDimension.Destination4, allowed);
+                break;
+            case KeyField.SourcePort:
+                Require(IndexDimension.SourcePort, allowed);
+                break;
+            case KeyField.DestinationPort:
+                Require(IndexDimension.DestinationPort, allowed);
+                break;
+            case KeyField.CtState:
+                Require(IndexDimension.CtState, allowed);
+                break;
+            case KeyField.Protocol:
+                Require(IndexDimension.FamilyProtocol,
+                    FamilyProtocols(key.Family, allowed.Items.Where(i => i.Low <= 255).SelectMany(i => Range(i.Low, Math.Min(i.High, 255))).ToList()));
+                break;
+            case KeyField.NfProto:
+                var families = new List<(ulong, ulong)>();
+                if (allowed.Contains(2))
+                {
+                    families.Add((0, 255));
+                }
+
+                if (allowed.Contains(10))
+                {
+                    families.Add((256, 511));
+                }
+
+                Require(IndexDimension.FamilyProtocol, IntervalList.Normalize(families));
+                break;
+        }
+    }
+
+    public void RequireName(KeyField field, Step condition) =>
+        (field == KeyField.InputInterface ? InputNames : OutputNames).Add(condition);
+
+    private void Require(IndexDimension dimension, IntervalList allowed)
+    {
+        var current = Values[(int)dimension];
+        Values[(int)dimension] = current is null ? allowed : current.Intersect(allowed);
+    }
+
+    private static IntervalList FamilyProtocols(int family, IReadOnlyList<ulong>? protocols)
+    {
+        var bases = family switch
+        {
+            4 => new ulong[] { 0 },
+            6 => [256],
+            _ => [0, 256],
+        };
+        return IntervalList.Normalize(protocols is null
+            ? bases.Select(b => (b, b + 255))
+            : bases.SelectMany(b => protocols.Select(p => (b + p, b + p))));
+    }
+
+    private static IEnumerable<ulong> Range(ulong low, ulong high)
+    {
+        for (var v = low; v <= high; v++)
+        {
+            yield return v;
+        }
+    }
+}
+
+/// <summary>
+/// Bit-vector classification over a chain's rules: per dimension, the elementary intervals its rules'
+/// constraints cut the value space into, each with the bit set of rules it admits. A packet's
+/// candidate rules are the AND of one row per dimension; they are then evaluated in rule order.
+/// </summary>
+internal sealed class ChainIndex
+{
+    private readonly int _ruleCount;
+    private readonly int _words;
+    private readonly Dimension[] _dimensions;
+    private readonly Step[]?[] _inputNames;
+    private readonly Step[]?[] _outputNames;
+    private readonly bool _anyInputNames;
+    private readonly bool _anyOutputNames;
+    private readonly ConcurrentDictionary<string, ulong[]> _inputRows = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ulong[]> _outputRows = new(StringComparer.Ordinal);
+    private CachedRow? _lastInput;
+    private CachedRow? _lastOutput;
+
+    public ChainIndex(IReadOnlyList<RuleConstraints> rules)
+    {
+        _ruleCount = rules.Count;
+        _words = (rules.Count + 63) / 64;
+        _dimensions = Enumerable.Range(0, RuleConstraints.DimensionCount)
+            .Where(d => rules.Any(r => r.Values[d] is not null))
+            .Select(d => Dimension.Build((IndexDimension)d, rules.Select(r => r.Values[d]).ToList(), _words))
+            .ToArray();
+        _inputNames = rules.Select(r => r.InputNames.Count == 0 ? null : r.InputNames.ToArray()).ToArray();
+        _outputNames = rules.Select(r => r.OutputNames.Count == 0 ? null : r.OutputNames.ToArray()).ToArray();
+        _anyInputNames = _inputNames.Any(n => n is not null);
+        _anyOutputNames = _outputNames.Any(n => n is not null);
+    }
+
+    public int Words => _words;
+
+    /// <summary>Fills <paramref name="bits"/> (length <see cref="Words"/>) with the rules that may match.</summary>
+    public void Candidates(ref Packet packet, Span<ulong> bits)
+    {
+        bits.Fill(ulong.MaxValue);
+        if (_ruleCount % 64 != 0)
+        {
+            bits[^1] = (1UL << (_ruleCount % 64)) - 1;
+        }
+
+        foreach (var dimension in _dimensions)
+        {
+            if (ValueOf(dimension.Which, ref packet) is { } value)
+            {
+                And(bits, dimension.Row(value));
+            }
+        }
+
+        if (_anyInputNames)
+        {
+            And(bits, Row(ref _lastInput, _inputRows, _inputNames, packet.InputInterface, input: true));
+        }
+
+        if (_anyOutputNames)
+        {
+            And(bits, Row(ref _lastOutput, _outputRows, _outputNames, packet.OutputInterface, input: false));
+        }
+    }
+
+    private static ulong? ValueOf(IndexDimension dimension, ref Packet packet) => dimension switch
+    {
+        IndexDimension.FamilyProtocol => (ulong)((packet.Family == 6 ? 256 : 0) + (packet.Protocol & 0xff)),
+        IndexDimension.CtState => (ulong)packet.CtState,
+        IndexDimension.SourcePort => packet.SourcePort >= 0 && (packet.Unknown & UnknownFields.SourcePort) == 0 ? (ulong)packet.SourcePort : null,
+        IndexDimension.DestinationPort => packet.DestinationPort >= 0 && (packet.Unknown & UnknownFields.DestinationPort) == 0 ? (ulong)packet.DestinationPort : null,
+        IndexDimension.Source4 => packet.Family == 4 && (packet.Unknown & UnknownFields.Source) == 0 ? (ulong)packet.Source : null,
+        IndexDimension.Destination4 => packet.Family == 4 && (packet.Unknown & UnknownFields.Destination) == 0 ? (ulong)packet.Destination : null,
+        _ => null,
+    };
+
+    private static void And(Span<ulong> bits, ReadOnlySpan<ulong> row)
+    {
+        for (var i = 0; i < bits.Length; i++)
+        {
+            bits[i] &= row[i];
+        }
+    }
+
+    /// <summary>The row of the last name asked for, then the cache: flows mostly come in runs from one interface.</summary>
+    private ulong[] Row(ref CachedRow? last, ConcurrentDictionary<string, ulong[]> cache, Step[]?[] conditions, string name, bool input)
+    {
+        var seen = Volatile.Read(ref last);
+        if (seen is not null && (ReferenceEquals(seen.Name, name) || seen.Name == name))
+        {
+            return seen.Row;
+        }
+
+        var row = NameRow(cache, conditions, name, input);
+        Volatile.Write(ref last, new CachedRow(name, row));
+        return row;
+    }
+
+    private sealed record CachedRow(string Name, ulong[] Row);
+
+    /// <summary>The rules an interface name admits, computed on first sight of the name (a topology has a handful).</summary>
+    private ulong[] NameRow(ConcurrentDictionary<string, ulong[]> cache, Step[]?[] conditions, string name, bool input) =>
+        cache.GetOrAdd(name, n =>
+        {
+            var row = new ulong[_words];
+            var probe = new Packet { InputInterface = input ? n : "", OutputInterface = input ? "" : n };
+            for (var r = 0; r < conditions.Length; r++)
+            {
+                if (conditions[r] is not { } steps || steps.All(s => s.Test(ref probe) != Tri.False))
+                {
+                    row[r >> 6] |= 1UL << (r & 63);
+                }
+            }
+
+            return row;
+        });
+
+    private sealed class Dimension
+    {
+        private ulong[] _starts = [];
+        private ulong[] _rows = [];
+        private int _words;
+
+        public IndexDimension Which { get; private init; }
+
+        public static Dimension Build(IndexDimension which, IReadOnlyList<IntervalList?> rules, int words)
+        {
+            var cuts = new SortedSet<ulong> { 0 };
+            foreach (var list in rules)
+            {
+                foreach (var (low, high) in list?.Items ?? [])
+                {
+                    cuts.Add(low);
+                    if (high != ulong.MaxValue)
+                    {
+                        cuts.Add(high + 1);
+                    }
+                }
+            }
+
+            var starts = cuts.ToArray();
+            var rows = new ulong[starts.Length * words];
+            for (var r = 0; r < rules.Count; r++)
+            {
+                var word = r >> 6;
+                var bit = 1UL << (r & 63);
+                if (rules[r] is not { } list)
+                {
+                    for (var s = 0; s < starts.Length; s++)
+                    {
+                        rows[s * words + word] |= bit;
+                    }
+
+                    continue;
+                }
+
+                foreach (var (low, high) in list.Items)
+                {
+                    for (var s = Array.BinarySearch(starts, low); s < starts.Length && starts[s] <= high; s++)
+                    {
+                        rows[s * words + word] |= bit;
+                    }
+                }
+            }
+
+            return new Dimension { Which = which, _starts = starts, _rows = rows, _words = words };
+        }
+
+        public ReadOnlySpan<ulong> Row(ulong value)
+        {
+            int lo = 0, hi = _starts.Length - 1;
+            while (lo <= hi)
+            {
+                var mid = (lo + hi) >>> 1;
+                if (_starts[mid] <= value)
+                {
+                    lo = mid + 1;
+                }
+                else
+                {
+                    hi = mid - 1;
+                }
+            }
+
+            return _rows.AsSpan(hi * _words, _words);
+        }
+    }
+
+    /// <summary>Index of the next set bit at or after <paramref name="from"/>, or -1.</summary>
+    public static int NextSet(ReadOnlySpan<ulong> bits, int from)
+    {
+        var word = from >> 6;
+        if (word >= bits.Length)
+        {
+            return -1;
+        }
+
+        var current = bits[word] & (ulong.MaxValue << (from & 63));
+        while (true)
+        {
+            if (current != 0)
+            {
+                return (word << 6) + BitOperations.TrailingZeroCount(current);
+            }
+
+            if (++word >= bits.Length)
+            {
+                return -1;
+            }
+
+            current = bits[word];
+        }
+    }
+}

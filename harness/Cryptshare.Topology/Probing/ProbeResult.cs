@@ -1,0 +1,31 @@
+namespace Cryptshare.Topology.Probing;
+
+/// <summary>
+/// One line the probe agent prints on stdout, as soon as its probe completes. The first fields echo
+/// the request, so results can be matched whatever order they arrive in.
+/// </summary>
+/// <param name="ElapsedMs">From the start of the connect to the verdict.</param>
+/// <param name="Detail">Why: the HTTP status, the server's reply, the ICMP that came back, the TLS error, … Never holds a secret.</param>
+/// <param name="Marker">
+/// A token unique to this probe that the delivery carries, so the harness can confirm it arrived:
+/// the mail's subject (smtp, smtps, submission), the uploaded file's name (scp), the X-Ctt-Probe
+/// request header (http, https). Absent where nothing is delivered.
+/// </param>
+/// <param name="HttpStatus">http, https: the status code that came back.</param>
+public sealed record ProbeResult(
+    string Flow,
+    string Source,
+    string Destination,
+    string Address,
+    int Port,
+    ProbeProtocol Protocol,
+    ProbeVerdict Verdict,
+    long ElapsedMs,
+    string Detail,
+    string? Marker = null,
+    int? HttpStatus = null)
+{
+    /// <summary>A result that echoes the request it answers.</summary>
+    public static ProbeResult For(ProbeRequest request, ProbeVerdict verdict, long elapsedMs, string detail, string? marker = null, int? httpStatus = null) =>
+        new(request.Flow, request.Source, request.Destination, request.Address, request.Port, request.Protocol, verdict, elapsedMs, detail, marker, httpStatus);
+}
