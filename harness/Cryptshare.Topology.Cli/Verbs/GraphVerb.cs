@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Cryptshare.Topology.Fixtures.Engine;
+using Cryptshare.Topology.Cli.Matrix;
 using Cryptshare.Topology.Flows;
 using Cryptshare.Topology.Input;
 using Cryptshare.Topology.Model;
@@ -12,12 +12,12 @@ internal static class GraphVerb
 {
     public static Command Create()
     {
-        var topologyOption = new Option<string?>("--topology")
+        var topologyOption = new Option<FileInfo?>("--topology")
         {
             Description = "The topology file (zones, subnets, hosts, addresses). Default: fixtures/topologies/default.yml.",
             HelpName = "FILE",
         };
-        var outOption = new Option<string?>("--out")
+        var outOption = new Option<FileInfo?>("--out")
         {
             Description = "Where to write the SVG. Default: standard output.",
             HelpName = "FILE.svg",
@@ -34,8 +34,8 @@ internal static class GraphVerb
             TopologyDefinition topology;
             try
             {
-                var catalog = FlowCatalog.Load(Path.Combine(RepositoryLayout.Fixtures, "flows", "catalog.yml"));
-                topology = TopologyLoader.Load(parseResult.GetValue(topologyOption) ?? Path.Combine(RepositoryLayout.Fixtures, "topologies", "default.yml"), catalog);
+                var catalog = FlowCatalog.Load(MatrixInputs.CatalogPath);
+                topology = TopologyLoader.Load(parseResult.GetValue(topologyOption)?.FullName ?? MatrixInputs.DefaultTopologyPath, catalog);
             }
             catch (InputException e)
             {
@@ -44,7 +44,7 @@ internal static class GraphVerb
             }
 
             var svg = TopologySvg.Render(topology);
-            if (parseResult.GetValue(outOption) is not { } path)
+            if (parseResult.GetValue(outOption)?.FullName is not { } path)
             {
                 await output.WriteLineAsync(svg.AsMemory(), ct);
                 return ExitCodes.Matched;
