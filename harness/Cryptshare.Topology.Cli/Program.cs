@@ -10,5 +10,6 @@ var root = new RootCommand(
 root.Subcommands.Add(RunVerb.Create());
 root.Subcommands.Add(StatusVerb.Create());
 root.Subcommands.Add(CleanVerb.Create());
+root.Subcommands.Add(BenchVerb.Create());
 root.Subcommands.Add(GraphVerb.Create());
 return await root.Parse(args).InvokeAsync();

@@ -44,7 +44,7 @@ internal static class RunVerb
                 return ExitCodes.NoEngine;
             }
 
-            var console = AnsiConsole.Console;
+            var console = ConsoleOutput.Create();
             var progress = new Progress<string>(line => console.MarkupLine($"[grey]{Markup.Escape(line)}[/]"));
             LiveTopology? live = null;
             try
@@ -62,6 +62,11 @@ internal static class RunVerb
             {
                 await Console.Error.WriteLineAsync(e.Message);
                 return ExitCodes.BadInput;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                await Console.Error.WriteLineAsync($"cryptshare-topology: the harness failed: {e.Message}");
+                return ExitCodes.HarnessFailure;
             }
             finally
             {
