@@ -13,4 +13,5 @@ root.Subcommands.Add(DownVerb.Create());
 root.Subcommands.Add(StatusVerb.Create());
 root.Subcommands.Add(CleanVerb.Create());
 root.Subcommands.Add(BenchVerb.Create());
+root.Subcommands.Add(GraphVerb.Create());
 return await root.Parse(args).InvokeAsync();
