@@ -8,8 +8,9 @@ internal static class DownVerb
 {
     public static Command Create()
     {
-        var command = new Command("down", "Remove the topologies that `up` or `run --keep` left running (containers and zone networks).");
-        command.SetAction(async (_, ct) =>
+        var run = new Option<string?>("--run") { Description = "Only the topology of this run (as `up` printed it)." };
+        var command = new Command("down", "Remove the topologies that `up` or `run --keep` left running (containers and zone networks).") { run };
+        command.SetAction(async (parse, ct) =>
         {
             if (!DockerEngine.IsAvailable)
             {
@@ -17,7 +18,7 @@ internal static class DownVerb
                 return ExitCodes.NoEngine;
             }
 
-            var removed = await HarnessJanitor.RemoveAsync(run: null, ct);
+            var removed = await HarnessJanitor.RemoveAsync(parse.GetValue(run), ct);
             Console.WriteLine(removed.IsEmpty ? "no topology is up" : $"removed {removed}");
             return ExitCodes.Matched;
         });

@@ -54,7 +54,7 @@ internal static class UpVerb
 
                 console.Write(table);
                 console.MarkupLine("The firewall's rules: [bold]nft list ruleset[/] in its shell; trace: [bold]nft monitor trace[/]. Probe from a client: [bold]ctt-probe[/] (JSON batch on stdin).");
-                console.MarkupLine("Remove it with [bold]cryptshare-topology down[/].");
+                console.MarkupLine($"Remove it with [bold]cryptshare-topology down --run {HarnessLabels.CurrentRun}[/] (or [bold]down[/] for every topology).");
                 return ExitCodes.Matched;
             }
             catch (RuleSetRejectedException e)
