@@ -17,4 +17,5 @@ root.Subcommands.Add(GraphVerb.Create());
 root.Subcommands.Add(HistoryVerb.Create());
 root.Subcommands.Add(DiffVerb.Create());
 root.Subcommands.Add(ImagesVerb.Create());
+root.Subcommands.Add(ComposeVerb.Create());
 return await root.Parse(args).InvokeAsync();
