@@ -14,6 +14,7 @@ namespace Cryptshare.Topology.Tests.Integration.Nightly;
 /// </summary>
 [TestFixture]
 [Category("Nightly")]
+[Explicit("the nightly job's matrix: run it with --filter Category=Nightly (.ci/nightly)")]
 [NonParallelizable] // starts the default topology on its fixed subnets 10.77.1–4.0/24
 public sealed partial class NightlyLibraryTests
 {
@@ -42,6 +43,12 @@ public sealed partial class NightlyLibraryTests
             // About 35 s a repetition of the ten-rule-set library on a 2-core machine, plus the start.
             var result = await ToolProcess.RunAsync(run, TimeSpan.FromMinutes(10 + 2 * repeats), [.. args]);
             await TestContext.Progress.WriteLineAsync($"nightly: {repeats} repetitions of {library.Count} rule sets, exit {result.ExitCode}, reports in {output}");
+            if (keep is not null)
+            {
+                // The tool's own output beside its reports, for whoever reads the job's artifacts.
+                await File.WriteAllTextAsync(Path.Combine(output, "run.log"), $"{result.Stdout}\n--- stderr\n{result.Stderr}");
+            }
+
 
             // Exit 1 is expected: library rule sets block required flows on purpose, and say so.
             Assert.That(result.ExitCode, Is.AnyOf(0, 1), result.ToString());
@@ -50,8 +57,17 @@ public sealed partial class NightlyLibraryTests
             Assert.That(root.GetProperty("ruleSets").EnumerateArray().Select(r => r.GetProperty("name").GetString() + ".nft"),
                 Is.EqualTo(library.Select(Path.GetFileName)), "the whole library ran");
             var flaky = root.GetProperty("flaky");
-            Assert.That(flaky.GetProperty("repeats").GetInt32(), Is.EqualTo(repeats));
-            Assert.That(flaky.GetProperty("flows").EnumerateArray().Select(Describe).ToList(), Is.Empty, "flaky flows");
+            if (repeats == 1)
+            {
+                // A single repetition (a quick check of this test itself) has nothing to compare.
+                Assert.That(flaky.ValueKind, Is.EqualTo(JsonValueKind.Null));
+            }
+            else
+            {
+                Assert.That(flaky.GetProperty("repeats").GetInt32(), Is.EqualTo(repeats));
+                Assert.That(flaky.GetProperty("flows").EnumerateArray().Select(Describe).ToList(), Is.Empty, "flaky flows");
+            }
+
             Assert.That(root.GetProperty("allMatched").GetBoolean(), Is.True, "every verdict as its expectation file says\n" + result.Stdout);
             if (history is not null)
             {
