@@ -65,7 +65,7 @@ internal static class RunVerb
                 return ExitCodes.BadInput;
             }
 
-            // The history is opened (and its schema migrated) before anything starts: an unusable
+            // The history is opened (and its schema migrated) before the topology starts: an unusable
             // database is found in a second, not after the whole matrix.
             RunHistory? runHistory;
             try
