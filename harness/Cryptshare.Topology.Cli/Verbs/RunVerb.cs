@@ -51,10 +51,11 @@ internal static class RunVerb
             {
                 live = await LiveTopology.StartAsync(inputs.Topology, inputs.Catalog, progress, ct);
                 console.MarkupLine($"[grey]topology {Markup.Escape(inputs.Topology.Name)} up in {live.UpTime.TotalSeconds:0.0} s[/]");
-                var report = await MatrixRunner.RunAsync(live, inputs, progress, ct);
+                var (report, findings) = await MatrixRunner.RunAsync(live, inputs, progress, ct);
                 var folder = parse.GetValue(output)!.FullName;
                 report.WriteTo(folder);
                 MatrixTable.Write(console, report);
+                FindingsText.Write(console, findings);
                 console.MarkupLine($"report: {Markup.Escape(Path.Combine(folder, "report.json"))}");
                 return report.AllMatched ? ExitCodes.Matched : ExitCodes.Mismatch;
             }
