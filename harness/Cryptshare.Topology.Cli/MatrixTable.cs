@@ -47,7 +47,7 @@ internal static class MatrixTable
     }
 
     /// <summary>The rule as people know it: its comment, else its text; a policy as "policy drop".</summary>
-    private static string RuleName(string? json)
+    public static string RuleName(string? json)
     {
         if (ReportedRule.Parse(json) is not { } rule)
         {
@@ -58,5 +58,5 @@ internal static class MatrixTable
         return Shorten(name, 40);
     }
 
-    private static string Shorten(string text, int length) => text.Length <= length ? text : text[..(length - 1)] + "…";
+    public static string Shorten(string text, int length) => text.Length <= length ? text : text[..(length - 1)] + "…";
 }
