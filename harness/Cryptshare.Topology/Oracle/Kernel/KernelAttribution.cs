@@ -36,6 +36,10 @@ public sealed class KernelAttribution
         _hostRules = hostJson is null ? null : RuleSetCatalog.FromJson(hostJson);
     }
 
+    /// <summary>Whether the firewall's trace holds this connection's first SYN (the monitor may still be writing).</summary>
+    public bool HasSyn(ProbedConnection connection) =>
+        _firewall.Any(p => Is(p.Header, connection.Source, null, connection.Destination, connection.Port, TcpFlags.Syn));
+
     /// <summary>Traced packets of the firewall (for diagnostics).</summary>
     public IReadOnlyList<TracedPacket> FirewallPackets => _firewall;
 
@@ -54,7 +58,9 @@ public sealed class KernelAttribution
             return hostSynOut;
         }
 
-        var syn = _firewall.FirstOrDefault(p => p.Passes.Any(pass => Is(pass.Header, source, null, destination, port, TcpFlags.Syn)));
+        // As the first chain saw it, before any NAT: after a DNAT another connection's SYN can carry
+        // this one's addresses in its later passes.
+        var syn = _firewall.FirstOrDefault(p => Is(p.Header, source, null, destination, port, TcpFlags.Syn));
         if (syn is null)
         {
             why = $"no SYN from {source} to {destination}:{port} in the firewall's trace ({_firewall.Count} packets traced)";
@@ -87,6 +93,8 @@ public sealed class KernelAttribution
             return hostReplyOut;
         }
 
+        // Any pass: after a masquerade the first chain sees the reply addressed to the firewall, the
+        // forward chain sees it after conntrack has undone the translation.
         var reply = _firewall.FirstOrDefault(p => p.Sequence > syn.Sequence &&
             p.Passes.Any(pass => Is(pass.Header, realDestination, realPort, source, sourcePort, TcpFlags.Syn | TcpFlags.Ack)));
         if (reply is null)
@@ -120,7 +128,8 @@ public sealed class KernelAttribution
                 return hostAckOut;
             }
 
-            var ack = _firewall.FirstOrDefault(p => p.Sequence > reply.Sequence && Is(p.Header, source, sourcePort, null, null, TcpFlags.Ack));
+            // The source may use the same port towards other destinations at the same time: match all four.
+            var ack = _firewall.FirstOrDefault(p => p.Sequence > reply.Sequence && Is(p.Header, source, sourcePort, destination, port, TcpFlags.Ack));
             if (ack is not null)
             {
                 var ackDecision = PacketDecision.Of(ack, _firewallRules);

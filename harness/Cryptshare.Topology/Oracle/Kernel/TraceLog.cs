@@ -116,7 +116,8 @@ public static partial class TraceLog
 
         int? Number(string? value) => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
 
-        var protocol = Number(Value("ip", "protocol")) ?? Number(Value("ip6", "nexthdr"));
+        // nft prints the protocol by name where the host has /etc/protocols, else by number.
+        var protocol = ProtocolNumber(Value("ip", "protocol")) ?? ProtocolNumber(Value("ip6", "nexthdr"));
         int? sourcePort = null, destinationPort = null;
         foreach (var l4 in new[] { "tcp", "udp" })
         {
@@ -137,6 +138,16 @@ public static partial class TraceLog
 
         return new TracedHeader(Interface("iif"), Interface("oif"), Address("saddr"), Address("daddr"), protocol, sourcePort, destinationPort, flags);
     }
+
+    private static int? ProtocolNumber(string? value) => value switch
+    {
+        null => null,
+        "tcp" => 6,
+        "udp" => 17,
+        "icmp" => 1,
+        "ipv6-icmp" or "icmpv6" => 58,
+        _ => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null,
+    };
 
     /// <summary>TCP flags as nft 1.0.6 prints them: a name, a hex value, or names joined by <c>|</c> in parentheses.</summary>
     public static TcpFlags? ParseFlags(string text)

@@ -151,6 +151,8 @@ public sealed class MatrixOracle
                 return Unknown(HandshakeStep.Syn, Hops.Firewall, translated.Rule, "the SYN's destination was translated to an address the rule set alone does not fix");
             }
 
+            // What conntrack holds for the connection from here on (ct status snat/dnat of its later packets).
+            var nat = (translated is null ? ConntrackNat.None : ConntrackNat.Dnat) | (accepted.SourceTranslation is null ? ConntrackNat.None : ConntrackNat.Snat);
             var realDestination = translated?.Address ?? destination;
             var realPort = translated?.Port ?? port;
             _trail.Add($"SYN accepted by {Name(accepted.DecidingRule)}" + (translated is null ? "" : $" (to {realDestination}:{realPort})"));
@@ -183,6 +185,7 @@ public sealed class MatrixOracle
                 InputInterface = replyIn.OutputInterface,
                 OutputInterface = replyOut.OutputInterface,
                 State = ConntrackState.Established,
+                Nat = nat,
                 TcpFlags = TcpFlags.Syn | TcpFlags.Ack,
             });
             if (Stop(HandshakeStep.SynAck, Hops.Firewall, reply) is { } replyStopped)
@@ -212,6 +215,7 @@ public sealed class MatrixOracle
                     OutputInterface = replyIn.OutputInterface,
                     Path = HookPath.Forward,
                     State = ConntrackState.Established,
+                    Nat = nat,
                     TcpFlags = TcpFlags.Ack,
                 });
                 if (Stop(HandshakeStep.Ack, Hops.Firewall, ack) is { } ackStopped)
@@ -246,6 +250,7 @@ public sealed class MatrixOracle
                 OutputInterface = oracle._options.HostInterface,
                 Path = HookPath.Output,
                 State = state,
+                Nat = ConntrackNat.None,
                 TcpFlags = flags,
             });
             return Stop(step, Hops.Host, result);
@@ -269,6 +274,7 @@ public sealed class MatrixOracle
                 InputInterface = oracle._options.HostInterface,
                 Path = HookPath.Input,
                 State = state,
+                Nat = ConntrackNat.None,
                 TcpFlags = flags,
             });
             if (Stop(step, Hops.Host, result) is { } stopped)
