@@ -59,8 +59,9 @@ public sealed class NestedJsonTextConverter : JsonConverter<string>
             return reader.GetString();
         }
 
+        // Back to compact text, as ReportedRule.ToJson wrote it before the report indented it.
         using var document = JsonDocument.ParseValue(ref reader);
-        return document.RootElement.GetRawText();
+        return JsonSerializer.Serialize(document.RootElement);
     }
 
     public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options)
