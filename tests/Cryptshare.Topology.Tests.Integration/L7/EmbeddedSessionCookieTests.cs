@@ -133,6 +133,21 @@ public sealed class EmbeddedSessionCookieTests
         Assert.That(report.BrowserReasons, Does.Contain("SecureOnly"));
     }
 
+    [Test]
+    public async Task AnUnknownProfileChangesNothing()
+    {
+        Assert.That(async () => await _proxy!.SwitchProfileAsync("strip-everything"),
+            Throws.ArgumentException.With.Message.Contains("unknown profile 'strip-everything'"));
+        // The container's own guard, past the builder's: it refuses, names the known ones, and keeps serving.
+        var refused = await _proxy!.ExecAsync(["ctt-proxy-profile", "strip-everything"]);
+        Assert.That(refused.ExitCode, Is.Not.Zero);
+        Assert.That(refused.Stderr, Does.Contain("unknown profile 'strip-everything' (known: drop-unknown-headers https-to-http pass-through strip-set-cookie strip-x-cs"));
+
+        var status = await _proxy!.ExecAsync(["curl", "-fsS", $"http://127.0.0.1:{_proxy.HttpPort}{ReverseProxyBuilder.StatusPath}"]);
+        Assert.That(status.Stdout, Does.Contain($"profile={ReverseProxyProfiles.PassThrough} "));
+        Assert.That(_proxy.Profile, Is.EqualTo(ReverseProxyProfiles.PassThrough));
+    }
+
     private async Task<T> WithProfileAsync<T>(string profile, Func<Task<T>> visit)
     {
         await _proxy!.SwitchProfileAsync(profile);
