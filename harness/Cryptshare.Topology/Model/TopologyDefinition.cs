@@ -7,7 +7,14 @@ namespace Cryptshare.Topology.Model;
 /// Its role (internet, dmz, intranet, admin) ties it to the catalog; a customer's zone names
 /// ("outside", "mgmt" …) keep their own name and state their role.
 /// </summary>
-public sealed record ZoneDefinition(string Name, string Role, IPNetwork Subnet, IPAddress FirewallAddress);
+public sealed record ZoneDefinition(string Name, string Role, IPNetwork Subnet, IPAddress FirewallAddress)
+{
+    /// <summary>
+    /// The firewall's interface in this zone, as the rule set names it (<c>iifname</c>): the zone's
+    /// name unless the topology maps a customer's interface (<c>interface: eth1</c>) to the zone.
+    /// </summary>
+    public string Interface { get; init; } = Name;
+}
 
 /// <summary>
 /// One host: kind (image), zone, address, the flows it is the destination of, and per-flow port

@@ -100,7 +100,20 @@ public static partial class TopologyLoader
                 throw yaml.Error(roleNode ?? keyNode, $"{where}: zone '{name}' needs a role, one of {string.Join(", ", ZoneRoles.All)} (role: …)");
             }
 
-            zones.Add(new ZoneDefinition(name, role, subnet, firewall));
+            var interfaceNode = yaml.Optional(zone, "interface");
+            var interfaceName = interfaceNode is null ? name : yaml.Scalar(interfaceNode, where + ".interface");
+            if (interfaceName.Length > 15 || !InterfaceName().IsMatch(interfaceName))
+            {
+                throw yaml.Error(interfaceNode!, $"{where}.interface: '{interfaceName}' cannot name an interface: 1–15 of a–z, 0–9, '-', '_', starting with a letter");
+            }
+
+            var sameInterface = zones.FirstOrDefault(z => z.Interface == interfaceName);
+            if (sameInterface is not null)
+            {
+                throw yaml.Error(interfaceNode ?? keyNode, $"{where}: interface '{interfaceName}' is already zone '{sameInterface.Name}'");
+            }
+
+            zones.Add(new ZoneDefinition(name, role, subnet, firewall) { Interface = interfaceName });
         }
 
         if (zones.Count < 2)
