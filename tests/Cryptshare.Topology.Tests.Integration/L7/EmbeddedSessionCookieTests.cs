@@ -36,7 +36,7 @@ public sealed class EmbeddedSessionCookieTests
     [OneTimeSetUp]
     public async Task StartAsync()
     {
-        _chromium = DebianChromium.Require();
+        _chromium = Reports.HeadlessChromium.Require();
         var serverImage = HostImages.GetAsync(CryptshareServerBuilder.Kind);
         var proxyImage = HostImages.GetAsync(ReverseProxyBuilder.Kind);
         _network = new NetworkBuilder()

@@ -16,7 +16,17 @@ namespace Cryptshare.Topology.Tests.Integration.L7;
 /// </summary>
 internal static class PortalVisit
 {
-    private static readonly TimeSpan FrameTimeout = TimeSpan.FromSeconds(15);
+    /// <summary>
+    /// Flags for a headless run as root that contacts nothing on its own (no QUIC, no component or
+    /// sync traffic, no first-run pages). Playwright adds its own automation flags.
+    /// </summary>
+    public static readonly string[] QuietFlags =
+    [
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    ];
+
+    private static readonly TimeSpan FrameTimeout = TimeSpan.FromSeconds(30);
 
     public static async Task<EmbeddedSessionObservation> RunAsync(
         string chromium, string embedding, Uri portalUrl, string appHost, string sessionCookie, byte[] trustedCertificateDer, CancellationToken ct = default)
@@ -31,7 +41,7 @@ internal static class PortalVisit
                 Headless = true,
                 Args =
                 [
-                    .. DebianChromium.QuietFlags,
+                    .. QuietFlags,
                     $"--host-resolver-rules=MAP {portalUrl.Host} 127.0.0.1, MAP {appHost} 127.0.0.1",
                     $"--ignore-certificate-errors-spki-list={SpkiHash(trustedCertificateDer)}",
                 ],
