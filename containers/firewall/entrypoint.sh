@@ -5,6 +5,10 @@ set -euo pipefail
 nft -f /usr/local/lib/ctt/fail-closed.nft
 mkdir -p /run/ctt
 
+# Two passes: a customer's names may be Docker's own (eth0…) in another order, so every interface
+# first gets a temporary name, then its zone's.
+renames=()
+i=0
 for pair in ${CTT_ZONES:-}; do
   zone=${pair%%=*}; address=${pair#*=}
   dev=$(ip -o -4 addr show | awk -v a="$address" '{split($4, p, "/"); if (p[1] == a) print $2}' | head -n1)
@@ -12,11 +16,15 @@ for pair in ${CTT_ZONES:-}; do
     echo "firewall: no interface carries $address for zone $zone" >&2
     exit 64
   fi
-  if [ "$dev" != "$zone" ]; then
-    ip link set "$dev" down
-    ip link set "$dev" name "$zone"
-    ip link set "$zone" up
-  fi
+  ip link set "$dev" down
+  ip link set "$dev" name "ctt-tmp$i"
+  renames+=("ctt-tmp$i=$zone")
+  i=$((i + 1))
+done
+for rename in "${renames[@]}"; do
+  tmp=${rename%%=*}; zone=${rename#*=}
+  ip link set "$tmp" name "$zone"
+  ip link set "$zone" up
 done
 # No default route: an address outside the topology has nowhere to go.
 ip route del default 2>/dev/null || true

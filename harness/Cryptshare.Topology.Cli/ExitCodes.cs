@@ -14,4 +14,7 @@ internal static class ExitCodes
 
     /// <summary>No Docker engine answers.</summary>
     public const int NoEngine = 3;
+
+    /// <summary>The harness itself failed (an image did not build, the topology's own routing broke); the message says what.</summary>
+    public const int HarnessFailure = 4;
 }

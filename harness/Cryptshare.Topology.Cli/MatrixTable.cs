@@ -49,7 +49,7 @@ internal static class MatrixTable
     /// <summary>The rule as people know it: its comment, else its text; a policy as "policy drop".</summary>
     public static string RuleName(string? json)
     {
-        if (ReportedRule.Parse(json) is not { } rule)
+        if (DecidingRuleText.Parse(json) is not { } rule)
         {
             return "–";
         }

@@ -9,6 +9,10 @@ var root = new RootCommand(
     "that each documented network flow passes or is blocked exactly as a firewall rule set dictates.");
 root.Subcommands.Add(RunVerb.Create());
 root.Subcommands.Add(AnalyzeVerb.Create());
+root.Subcommands.Add(UpVerb.Create());
+root.Subcommands.Add(DownVerb.Create());
 root.Subcommands.Add(StatusVerb.Create());
 root.Subcommands.Add(CleanVerb.Create());
+root.Subcommands.Add(BenchVerb.Create());
+root.Subcommands.Add(GraphVerb.Create());
 return await root.Parse(args).InvokeAsync();

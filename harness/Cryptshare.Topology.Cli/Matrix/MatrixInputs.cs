@@ -1,4 +1,5 @@
 using Cryptshare.Topology.Fixtures.Engine;
+using Cryptshare.Topology.Fixtures.Firewall;
 using Cryptshare.Topology.Flows;
 using Cryptshare.Topology.Model;
 using Cryptshare.Topology.RuleSets;
@@ -16,6 +17,37 @@ internal sealed record MatrixInputs(TopologyDefinition Topology, FlowCatalog Cat
     public static string DefaultRuleSetPath => Path.Combine(RepositoryLayout.Fixtures, "rulesets", "01-documented.nft");
 
     public static string CatalogPath => Path.Combine(RepositoryLayout.Fixtures, "flows", "catalog.yml");
+
+    /// <summary>
+    /// Checks every rule set with the firewall's own nft before anything is started, turning
+    /// iptables-save files into nftables on the way (what could not be translated goes to
+    /// <paramref name="warn"/>). Needs the engine; a bad rule set is an <see cref="InputException"/>.
+    /// </summary>
+    public async Task<MatrixInputs> PreflightAsync(Action<string> warn, CancellationToken ct)
+    {
+        await using var preflight = await RuleSetPreflight.StartAsync(ct);
+        var checkedSets = new List<RuleSet>();
+        foreach (var ruleSet in RuleSets)
+        {
+            var loaded = ruleSet;
+            if (IptablesTranslator.LooksLikeIptablesSave(ruleSet.Text))
+            {
+                var translation = await preflight.TranslateIptablesAsync(ruleSet.Text, ruleSet.SourceFile, ct);
+                warn($"{ruleSet.SourceFile}: iptables-save format, translated to nftables by iptables-restore-translate");
+                foreach (var rule in translation.Untranslated)
+                {
+                    warn($"{ruleSet.SourceFile}:{rule.Line}: not translated, left out of the test: {rule.Rule}");
+                }
+
+                loaded = ruleSet with { Text = translation.NftText };
+            }
+
+            await preflight.CheckAsync(loaded.Text, ruleSet.SourceFile, ct);
+            checkedSets.Add(loaded);
+        }
+
+        return this with { RuleSets = checkedSets };
+    }
 
     public static MatrixInputs Load(FileInfo? topology, IReadOnlyList<FileInfo> rules)
     {

@@ -8,8 +8,9 @@ internal static class CleanVerb
 {
     public static Command Create()
     {
-        var command = new Command("clean", "Remove every container and network the harness created (of any run, including killed ones). Cached images stay.");
-        command.SetAction(async (_, ct) =>
+        var run = new Option<string?>("--run") { Description = "Only what this run created (its id is in the label org.cryptshare-topology.run, or CTT_RUN_ID)." };
+        var command = new Command("clean", "Remove every container and network the harness created (of any run, including killed ones). Cached images stay.") { run };
+        command.SetAction(async (parse, ct) =>
         {
             if (!DockerEngine.IsAvailable)
             {
@@ -17,7 +18,7 @@ internal static class CleanVerb
                 return ExitCodes.NoEngine;
             }
 
-            var removed = await HarnessJanitor.RemoveAsync(run: null, ct);
+            var removed = await HarnessJanitor.RemoveAsync(parse.GetValue(run), ct);
             Console.WriteLine(removed.IsEmpty ? "nothing to clean" : $"removed {removed}");
             return ExitCodes.Matched;
         });

@@ -4,6 +4,7 @@ using Cryptshare.Topology.Fixtures.Engine;
 using Cryptshare.Topology.Fixtures.Firewall;
 using Cryptshare.Topology.Fixtures.Topology;
 using Cryptshare.Topology.Input;
+using Cryptshare.Topology.Reports;
 using Spectre.Console;
 
 namespace Cryptshare.Topology.Cli.Verbs;
@@ -19,7 +20,7 @@ internal static class RunVerb
     {
         var topology = new Option<FileInfo?>("--topology") { Description = "Topology file (YAML). Default: fixtures/topologies/default.yml." };
         var rules = new Option<FileInfo[]>("--rules") { Description = "Rule set(s) (nftables). Each may have NN-name.expect.yml and NN-name.host.nft beside it. Default: the documented rule set.", AllowMultipleArgumentsPerToken = true };
-        var output = new Option<DirectoryInfo>("--out") { Description = "Folder for report.json.", DefaultValueFactory = _ => new DirectoryInfo("out") };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Folder for report.json, junit.xml and report.html.", DefaultValueFactory = _ => new DirectoryInfo("out") };
         var keep = new Option<bool>("--keep") { Description = "Leave the topology running afterwards (remove it with `cryptshare-topology clean`)." };
         var command = new Command("run", "Start the topology, probe every documented flow through the firewall for each rule set, and report.")
         {
@@ -44,7 +45,17 @@ internal static class RunVerb
                 return ExitCodes.NoEngine;
             }
 
-            var console = AnsiConsole.Console;
+            try
+            {
+                inputs = await inputs.PreflightAsync(line => Console.Error.WriteLine(line), ct);
+            }
+            catch (InputException e)
+            {
+                await Console.Error.WriteLineAsync(e.Message);
+                return ExitCodes.BadInput;
+            }
+
+            var console = ConsoleOutput.Create();
             var progress = new Progress<string>(line => console.MarkupLine($"[grey]{Markup.Escape(line)}[/]"));
             LiveTopology? live = null;
             try
@@ -52,17 +63,31 @@ internal static class RunVerb
                 live = await LiveTopology.StartAsync(inputs.Topology, inputs.Catalog, progress, ct);
                 console.MarkupLine($"[grey]topology {Markup.Escape(inputs.Topology.Name)} up in {live.UpTime.TotalSeconds:0.0} s[/]");
                 var (report, findings) = await MatrixRunner.RunAsync(live, inputs, progress, ct);
+                report = Diagnostician.Attach(report, inputs.Catalog, inputs.Topology, inputs.RuleSets);
                 var folder = parse.GetValue(output)!.FullName;
-                report.WriteTo(folder);
+                var written = ReportFolder.Write(folder, report, inputs.Topology);
                 MatrixTable.Write(console, report);
                 FindingsText.Write(console, findings);
-                console.MarkupLine($"report: {Markup.Escape(Path.Combine(folder, "report.json"))}");
-                return report.AllMatched ? ExitCodes.Matched : ExitCodes.Mismatch;
+                foreach (var line in report.RuleSets.SelectMany(r => r.Diagnosis ?? []))
+                {
+                    console.WriteLine(line.ToString());
+                }
+
+                console.MarkupLine($"reports: {Markup.Escape(string.Join(", ", written))}");
+
+                // 1 when a verdict differs from its expectation, a required flow is blocked or a
+                // must-be-closed flow is open: what a support engineer must act on.
+                return report.AllMatched && !Diagnostician.AnyProblem(report) ? ExitCodes.Matched : ExitCodes.Mismatch;
             }
             catch (RuleSetRejectedException e)
             {
                 await Console.Error.WriteLineAsync(e.Message);
                 return ExitCodes.BadInput;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                await Console.Error.WriteLineAsync($"cryptshare-topology: the harness failed: {e.Message}");
+                return ExitCodes.HarnessFailure;
             }
             finally
             {

@@ -8,8 +8,9 @@ internal static class StatusVerb
 {
     public static Command Create()
     {
-        var command = new Command("status", "List the harness's containers and networks on this Docker engine (from `up`, or left by a killed run).");
-        command.SetAction(async (_, ct) =>
+        var run = new Option<string?>("--run") { Description = "Only what this run created." };
+        var command = new Command("status", "List the harness's containers and networks on this Docker engine (from `up`, or left by a killed run).") { run };
+        command.SetAction(async (parse, ct) =>
         {
             if (!DockerEngine.IsAvailable)
             {
@@ -17,7 +18,7 @@ internal static class StatusVerb
                 return ExitCodes.NoEngine;
             }
 
-            var found = await HarnessJanitor.FindAsync(run: null, ct);
+            var found = await HarnessJanitor.FindAsync(parse.GetValue(run), ct);
             Console.WriteLine(found.IsEmpty ? "no harness containers or networks" : found.ToString());
             return ExitCodes.Matched;
         });

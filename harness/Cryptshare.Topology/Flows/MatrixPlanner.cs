@@ -35,7 +35,7 @@ public static class MatrixPlanner
                 {
                     expected = expectations.TryGetValue(RuleSet.Key(flow.Id, role), out var verdict)
                         ? verdict
-                        : throw new InputException(ruleSet.SourceFile[..^RuleSetLoader.RuleSetExtension.Length] + RuleSetLoader.ExpectationSuffix, 0,
+                        : throw new InputException(RuleSetLoader.CompanionFile(ruleSet.SourceFile, RuleSetLoader.ExpectationSuffix), 0,
                             $"no expectation for {RuleSet.Key(flow.Id, role)}: every probed flow needs one line");
                 }
 

@@ -32,7 +32,16 @@ public sealed record MatrixReport(IReadOnlyList<RuleSetReport> RuleSets, ReportT
         JsonSerializer.Deserialize<MatrixReport>(File.ReadAllText(path), Json) ?? throw new InvalidDataException($"{path}: empty report");
 }
 
-public sealed record RuleSetReport(string Name, string Sha256, IReadOnlyList<FlowReport> Flows);
+/// <summary>
+/// One rule set's flows. <see cref="Diagnosis"/> (what breaks, which rule, what to change; see
+/// <see cref="Diagnostician"/>) is null where none was made; added after the first fields, optional
+/// so that older report.json files and callers keep working.
+/// </summary>
+public sealed record RuleSetReport(
+    string Name,
+    string Sha256,
+    IReadOnlyList<FlowReport> Flows,
+    IReadOnlyList<DiagnosisLine>? Diagnosis = null);
 
 /// <summary>
 /// One probed flow: <see cref="From"/> is the source zone, <see cref="To"/> the destination host.

@@ -31,8 +31,23 @@ public sealed record ReportedRule(string Family, string Table, string Chain, lon
     public static string? ToJson(RuleReference? rule, string source) =>
         rule is null ? null : JsonSerializer.Serialize(From(rule, source), Compact);
 
-    public static ReportedRule? Parse(string? json) =>
-        json is null ? null : JsonSerializer.Deserialize<ReportedRule>(json, Compact);
+    /// <summary>The rule from report.json's text; null for none, or for text that is not such a rule (see <see cref="DecidingRuleText"/> for display).</summary>
+    public static ReportedRule? Parse(string? json)
+    {
+        if (json is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<ReportedRule>(json, Compact);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>Same rule (chain and handle, or the same policy), whoever named it.</summary>
     public bool SameRuleAs(ReportedRule? other) =>

@@ -24,10 +24,16 @@ public static class RuleSetLoader
             .Select(f => Load(f, catalog))
             .ToList();
 
+    /// <summary>The file beside a rule set with the given suffix (".expect.yml", ".host.nft").</summary>
+    public static string CompanionFile(string ruleSetPath, string suffix) =>
+        Path.Combine(Path.GetDirectoryName(ruleSetPath) ?? ".", Path.GetFileNameWithoutExtension(ruleSetPath)) + suffix;
+
     public static RuleSet Load(string path, FlowCatalog catalog)
     {
         var text = YamlInput.ReadText(path);
-        var stem = path.EndsWith(RuleSetExtension, StringComparison.Ordinal) ? path[..^RuleSetExtension.Length] : path;
+        // The expectation and host-firewall files sit beside the rule set under its name without
+        // the extension: 01-documented.nft → 01-documented.expect.yml; acme.rules → acme.expect.yml.
+        var stem = Path.Combine(Path.GetDirectoryName(path) ?? ".", Path.GetFileNameWithoutExtension(path));
         var name = Path.GetFileName(stem);
         var hostFile = stem + HostFirewallSuffix;
         var hostFirewall = File.Exists(hostFile) ? File.ReadAllText(hostFile) : null;

@@ -1,0 +1,44 @@
+using Cryptshare.Topology.Flows;
+using Cryptshare.Topology.Model;
+using Cryptshare.Topology.RuleSets;
+
+namespace Cryptshare.Topology.Reports;
+
+/// <summary>
+/// What the diagnosis may read besides the report: the catalog (what breaks), and where known the
+/// topology (zone names, addresses) and the rule set's text (which line opens what). Without the
+/// last two the hints are less specific, never wrong.
+/// </summary>
+public sealed class DiagnosisContext
+{
+    public DiagnosisContext(FlowCatalog catalog, TopologyDefinition? topology = null, RuleSet? ruleSet = null)
+    {
+        Catalog = catalog;
+        Topology = topology;
+        if (ruleSet is not null)
+        {
+            Perimeter = new RuleSetText(Path.GetFileName(ruleSet.SourceFile), ruleSet.Text);
+            if (ruleSet.HostFirewall is { } host)
+            {
+                HostFirewall = new RuleSetText(ruleSet.Name + RuleSetLoader.HostFirewallSuffix, host);
+            }
+        }
+    }
+
+    public FlowCatalog Catalog { get; }
+
+    public TopologyDefinition? Topology { get; }
+
+    /// <summary>The perimeter firewall's rules, or null when the text is not at hand.</summary>
+    public RuleSetText? Perimeter { get; }
+
+    /// <summary>The server's own firewall rules, when the rule set has them.</summary>
+    public RuleSetText? HostFirewall { get; }
+
+    /// <summary>The zone a report's <c>from</c> names: a zone of that name, else the first zone with that role.</summary>
+    public ZoneDefinition? SourceZone(string from) =>
+        Topology?.Zones.FirstOrDefault(z => z.Name == from) ?? Topology?.Zones.FirstOrDefault(z => z.Role == from);
+
+    /// <summary>The destination host a report's <c>to</c> names (by name, or by address).</summary>
+    public HostDefinition? DestinationHost(string to) => Topology is null ? null : TopologyLayout.DestinationHost(Topology, to);
+}

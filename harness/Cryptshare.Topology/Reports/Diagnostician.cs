@@ -1,0 +1,86 @@
+using Cryptshare.Topology.Flows;
+using Cryptshare.Topology.Model;
+using Cryptshare.Topology.RuleSets;
+
+namespace Cryptshare.Topology.Reports;
+
+/// <summary>
+/// Turns a rule set's observed matrix into the diagnosis a support engineer sends back: one line
+/// for every required flow that is not allowed and every flow the documentation keeps closed that
+/// is open — what the user notices, which rule decided it, and the likely fix.
+/// </summary>
+public static class Diagnostician
+{
+    public const string NoRuleRecorded = "no rule recorded";
+
+    public static IReadOnlyList<DiagnosisLine> Diagnose(RuleSetReport ruleSet, DiagnosisContext context)
+    {
+        var lines = new List<DiagnosisLine>();
+        foreach (var flow in ruleSet.Flows)
+        {
+            var blocked = flow.Required && flow.Observed != Verdict.Allowed;
+            var exposed = flow.Exposure && flow.Observed == Verdict.Allowed;
+            if (!blocked && !exposed)
+            {
+                continue;
+            }
+
+            var facts = new FlowUnderDiagnosis(flow, context.Catalog.Find(flow.Id), ruleSet, DecidingRuleText.Parse(flow.DecidingRule), context);
+            var severity = exposed ? DiagnosisSeverity.Exposed
+                : flow.Observed == Verdict.Unroutable ? DiagnosisSeverity.Inconclusive
+                : DiagnosisSeverity.Blocked;
+            lines.Add(new DiagnosisLine(
+                flow.Id,
+                flow.From,
+                flow.Port,
+                flow.Observed,
+                severity,
+                Message(facts, severity),
+                facts.Deciding?.ToString() ?? NoRuleRecorded,
+                exposed ? FixAdvisor.ForExposed(facts) : FixAdvisor.ForBlocked(facts)));
+        }
+
+        return lines;
+    }
+
+    /// <summary>The rule set's report with its diagnosis attached.</summary>
+    public static RuleSetReport Attach(RuleSetReport ruleSet, DiagnosisContext context) =>
+        ruleSet with { Diagnosis = Diagnose(ruleSet, context) };
+
+    /// <summary>
+    /// Every rule set of a report with its diagnosis; the rule sets' texts are matched by name
+    /// (a report's rule set without one gets the less specific hints).
+    /// </summary>
+    public static MatrixReport Attach(MatrixReport report, FlowCatalog catalog, TopologyDefinition? topology, IEnumerable<RuleSet> ruleSets)
+    {
+        var byName = ruleSets.ToDictionary(r => r.Name);
+        return report with
+        {
+            RuleSets = report.RuleSets
+                .Select(r => Attach(r, new DiagnosisContext(catalog, topology, byName.GetValueOrDefault(r.Name))))
+                .ToList(),
+        };
+    }
+
+    /// <summary>Whether any rule set has a diagnosis line (the CLI's exit code 1).</summary>
+    public static bool AnyProblem(MatrixReport report) => report.RuleSets.Any(r => r.Diagnosis is { Count: > 0 });
+
+    private static string Message(FlowUnderDiagnosis facts, DiagnosisSeverity severity)
+    {
+        const string harmlessUnlessOpen = "Nothing; if open, ";
+        var definition = facts.Definition;
+        return severity switch
+        {
+            DiagnosisSeverity.Inconclusive =>
+                $"Not known: the harness could not route the probe, so whether \"{definition?.Breaks ?? facts.Flow.Id}\" holds was not tested.",
+            DiagnosisSeverity.Exposed when definition?.Breaks.StartsWith(harmlessUnlessOpen, StringComparison.Ordinal) == true =>
+                Capitalised(definition.Breaks[harmlessUnlessOpen.Length..]),
+            DiagnosisSeverity.Exposed =>
+                $"Open from the {facts.Flow.From} zone, which the documentation keeps closed: {definition?.Purpose ?? facts.Flow.Id}",
+            _ when !string.IsNullOrEmpty(definition?.Breaks) => definition.Breaks,
+            _ => $"{facts.Flow.Id} from the {facts.Flow.From} zone does not work ({facts.Flow.Observed.ToWord()}).",
+        };
+    }
+
+    private static string Capitalised(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
+}

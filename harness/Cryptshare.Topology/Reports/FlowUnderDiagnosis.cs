@@ -1,0 +1,43 @@
+using Cryptshare.Topology.Flows;
+using Cryptshare.Topology.Model;
+
+namespace Cryptshare.Topology.Reports;
+
+/// <summary>One flow of a rule set's report with everything known about it, as the fix hints read it.</summary>
+public sealed record FlowUnderDiagnosis(
+    FlowReport Flow,
+    FlowDefinition? Definition,
+    RuleSetReport RuleSet,
+    DecidingRuleText? Deciding,
+    DiagnosisContext Context)
+{
+    /// <summary>The firewall interface (zone name) the flow comes in on.</summary>
+    public string SourceInterface => Context.SourceZone(Flow.From)?.Name ?? Flow.From;
+
+    /// <summary>The role of the zone the flow comes from (internet, intranet, admin, dmz).</summary>
+    public string SourceRole => Context.SourceZone(Flow.From)?.Role ?? Flow.From;
+
+    public HostDefinition? DestinationHost => Context.DestinationHost(Flow.To);
+
+    /// <summary>Every flow of the rule set was refused (dropped or rejected): the signature of a missing return rule.</summary>
+    public bool EveryFlowRefused => RuleSet.Flows.Count > 1 && RuleSet.Flows.All(f => f.Observed is Verdict.Dropped or Verdict.Rejected);
+
+    public bool IsLdaps => Definition?.Protocol == "ldaps" || Flow.Id == "ldaps";
+
+    /// <summary>
+    /// A rule that would let the flow through, in nft syntax, with the topology's names and
+    /// addresses where known.
+    /// </summary>
+    public string SuggestedRule
+    {
+        get
+        {
+            if (DestinationHost is not { } host)
+            {
+                return $"a rule accepting tcp port {Flow.Port} from the {Flow.From} zone to {Flow.To}";
+            }
+
+            return $"`iifname \"{SourceInterface}\" oifname \"{host.Zone}\" ip daddr {host.Address} tcp dport {Flow.Port} accept`";
+        }
+    }
+}

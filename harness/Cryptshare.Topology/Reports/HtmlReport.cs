@@ -1,0 +1,232 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Xml.Linq;
+using Cryptshare.Topology.Model;
+
+namespace Cryptshare.Topology.Reports;
+
+/// <summary>
+/// report.html: one self-contained file a support engineer can send — inline CSS, the topology
+/// pictures inline, no scripts and nothing loaded from anywhere (a Content-Security-Policy says
+/// so to the browser). First the summary per rule set, then per rule set the diagnosis, the
+/// picture and the per-flow table. Every count is also a data- attribute, so a test can compare the
+/// rendered page with report.json.
+/// </summary>
+public static class HtmlReport
+{
+    public const string FileName = "report.html";
+
+    private static readonly Verdict[] Verdicts = Enum.GetValues<Verdict>();
+
+    public static string Render(MatrixReport report, TopologyDefinition? topology = null)
+    {
+        var html = new StringBuilder();
+        var title = topology is null ? "Cryptshare topology report" : $"Cryptshare topology report: {topology.Name}";
+        html.AppendLine("<!DOCTYPE html>")
+            .AppendLine("<html lang=\"en\">")
+            .AppendLine("<head>")
+            .AppendLine("<meta charset=\"utf-8\">")
+            .AppendLine("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">")
+            .AppendLine("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+            .AppendLine(CultureInfo.InvariantCulture, $"<title>{E(title)}</title>")
+            .AppendLine("<style>").AppendLine(Css()).AppendLine("</style>")
+            .AppendLine("</head>");
+
+        var total = ReportCounts.Of(report);
+        html.AppendLine(CultureInfo.InvariantCulture, $"<body data-rulesets=\"{report.RuleSets.Count}\"{CountAttributes(total)}>")
+            .AppendLine(CultureInfo.InvariantCulture, $"<h1>{E(title)}</h1>")
+            .AppendLine(CultureInfo.InvariantCulture, $"<p class=\"lead\">{E(Lead(report, total))}</p>")
+            .AppendLine(CultureInfo.InvariantCulture, $"<p class=\"timings\">topology up in {report.Timings.TopologyUpMs} ms, matrix in {report.Timings.MatrixMs} ms</p>");
+        Summary(html, report, total);
+        foreach (var ruleSet in report.RuleSets)
+        {
+            RuleSetSection(html, ruleSet, topology);
+        }
+
+        html.AppendLine("</body>").AppendLine("</html>");
+        return html.ToString();
+    }
+
+    public static void Write(string path, MatrixReport report, TopologyDefinition? topology = null) =>
+        File.WriteAllText(path, Render(report, topology), new UTF8Encoding(false));
+
+    private static string Lead(MatrixReport report, ReportCounts total)
+    {
+        var problems = total.Diagnosis == 0
+            ? "no diagnosis: every required flow works and nothing the documentation keeps closed is open"
+            : $"{total.Diagnosis} diagnosis line{(total.Diagnosis == 1 ? string.Empty : "s")}: see each rule set below";
+        return $"{report.RuleSets.Count} rule set{(report.RuleSets.Count == 1 ? string.Empty : "s")}, {total.Flows} probed flows, " +
+            $"{total.Matched} as expected, {total.Mismatched} not; {problems}.";
+    }
+
+    private static void Summary(StringBuilder html, MatrixReport report, ReportCounts total)
+    {
+        html.AppendLine("<section id=\"summary\">")
+            .AppendLine("<h2>Summary</h2>")
+            .AppendLine(CultureInfo.InvariantCulture, $"<table class=\"summary\"{CountAttributes(total)}>")
+            .Append("<thead><tr><th>rule set</th><th>flows</th><th>as expected</th><th>not as expected</th>");
+        foreach (var verdict in Verdicts)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<th>{Badge(verdict)}</th>");
+        }
+
+        html.AppendLine("<th>diagnosis</th></tr></thead>").AppendLine("<tbody>");
+        foreach (var ruleSet in report.RuleSets)
+        {
+            var counts = ReportCounts.Of(ruleSet);
+            html.Append(CultureInfo.InvariantCulture, $"<tr class=\"summary-row{(counts.Mismatched > 0 ? " mismatch" : string.Empty)}\" data-ruleset=\"{E(ruleSet.Name)}\"{CountAttributes(counts)}>")
+                .Append(CultureInfo.InvariantCulture, $"<td><a href=\"#{Anchor(ruleSet.Name)}\">{E(ruleSet.Name)}</a></td>")
+                .Append(CountCells(counts))
+                .AppendLine("</tr>");
+        }
+
+        html.AppendLine("</tbody>")
+            .Append(CultureInfo.InvariantCulture, $"<tfoot><tr class=\"summary-total\"><td>all</td>{CountCells(total)}</tr></tfoot>")
+            .AppendLine("</table>")
+            .AppendLine("</section>");
+    }
+
+    private static string CountCells(ReportCounts counts)
+    {
+        var cells = new StringBuilder()
+            .Append(CultureInfo.InvariantCulture, $"<td class=\"count\" data-count=\"flows\">{counts.Flows}</td>")
+            .Append(CultureInfo.InvariantCulture, $"<td class=\"count\" data-count=\"matched\">{counts.Matched}</td>")
+            .Append(CultureInfo.InvariantCulture, $"<td class=\"count{(counts.Mismatched > 0 ? " bad" : string.Empty)}\" data-count=\"mismatched\">{counts.Mismatched}</td>");
+        foreach (var verdict in Verdicts)
+        {
+            cells.Append(CultureInfo.InvariantCulture, $"<td class=\"count\" data-count=\"{verdict.ToWord()}\">{counts.ByVerdict[verdict]}</td>");
+        }
+
+        return cells.Append(CultureInfo.InvariantCulture, $"<td class=\"count{(counts.Diagnosis > 0 ? " bad" : string.Empty)}\" data-count=\"diagnosis\">{counts.Diagnosis}</td>").ToString();
+    }
+
+    private static string CountAttributes(ReportCounts counts)
+    {
+        var attributes = new StringBuilder()
+            .Append(CultureInfo.InvariantCulture, $" data-flows=\"{counts.Flows}\" data-matched=\"{counts.Matched}\" data-mismatched=\"{counts.Mismatched}\"");
+        foreach (var verdict in Verdicts)
+        {
+            attributes.Append(CultureInfo.InvariantCulture, $" data-{verdict.ToWord()}=\"{counts.ByVerdict[verdict]}\"");
+        }
+
+        return attributes.Append(CultureInfo.InvariantCulture, $" data-diagnosis=\"{counts.Diagnosis}\"").ToString();
+    }
+
+    private static void RuleSetSection(StringBuilder html, RuleSetReport ruleSet, TopologyDefinition? topology)
+    {
+        var counts = ReportCounts.Of(ruleSet);
+        html.AppendLine(CultureInfo.InvariantCulture, $"<section class=\"ruleset\" id=\"{Anchor(ruleSet.Name)}\" data-ruleset=\"{E(ruleSet.Name)}\"{CountAttributes(counts)}>")
+            .AppendLine(CultureInfo.InvariantCulture, $"<h2>Rule set {E(ruleSet.Name)}</h2>")
+            .AppendLine(CultureInfo.InvariantCulture, $"<p class=\"outcome {(counts.Mismatched == 0 ? "good" : "bad")}\">{E(Outcome(counts))}</p>")
+            .AppendLine(CultureInfo.InvariantCulture, $"<p class=\"sha\">sha256 {E(ruleSet.Sha256)}</p>");
+        Diagnosis(html, ruleSet);
+        if (topology is not null)
+        {
+            html.AppendLine("<h3>Topology and flows</h3>")
+                .AppendLine("<figure class=\"picture\">")
+                .AppendLine(TopologySvg.Build(topology, ruleSet).ToString(SaveOptions.DisableFormatting))
+                .AppendLine("</figure>");
+        }
+
+        FlowTable(html, ruleSet);
+        html.AppendLine("</section>");
+    }
+
+    private static string Outcome(ReportCounts counts) => counts.Mismatched == 0
+        ? $"All {counts.Flows} flows as expected."
+        : $"{counts.Mismatched} of {counts.Flows} flows differ from the expectation.";
+
+    private static void Diagnosis(StringBuilder html, RuleSetReport ruleSet)
+    {
+        html.AppendLine("<h3>Diagnosis</h3>");
+        if (ruleSet.Diagnosis is null)
+        {
+            html.AppendLine("<p class=\"diagnosis-none\" data-count=\"0\">No diagnosis was made for this rule set.</p>");
+            return;
+        }
+
+        if (ruleSet.Diagnosis.Count == 0)
+        {
+            html.AppendLine("<p class=\"diagnosis-none\" data-count=\"0\">Nothing to fix: every required flow works and nothing the documentation keeps closed is open.</p>");
+            return;
+        }
+
+        html.AppendLine(CultureInfo.InvariantCulture, $"<ol class=\"diagnosis\" data-count=\"{ruleSet.Diagnosis.Count}\">");
+        foreach (var line in ruleSet.Diagnosis)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<li class=\"diagnosis-line {line.Severity.ToWord()}\" data-flow=\"{E(line.FlowId)}\" data-from=\"{E(line.From)}\" data-severity=\"{line.Severity.ToWord()}\">")
+                .Append(CultureInfo.InvariantCulture, $"<span class=\"severity\">{line.Severity.ToWord()}</span> ")
+                .Append(CultureInfo.InvariantCulture, $"<strong>{E(line.FlowId)}</strong> from {E(line.From)}, port {line.Port}, {Badge(line.Observed)}: ")
+                .Append(CultureInfo.InvariantCulture, $"<span class=\"message\">{E(line.Message)}</span>")
+                .Append(CultureInfo.InvariantCulture, $"<div class=\"rule\"><span class=\"label\">Rule</span> <code>{E(line.Rule)}</code></div>")
+                .Append(CultureInfo.InvariantCulture, $"<div class=\"fix\"><span class=\"label\">Fix</span> {E(line.Fix)}</div>")
+                .AppendLine("</li>");
+        }
+
+        html.AppendLine("</ol>");
+    }
+
+    private static void FlowTable(StringBuilder html, RuleSetReport ruleSet)
+    {
+        html.AppendLine("<h3>Flows</h3>")
+            .AppendLine(CultureInfo.InvariantCulture, $"<table class=\"flows\" data-count=\"{ruleSet.Flows.Count}\">")
+            .AppendLine("<thead><tr><th>flow</th><th>from</th><th>to</th><th>port</th><th>role</th><th>expected</th><th>observed</th><th>oracle</th><th>ms</th><th>deciding rule</th><th>detail</th></tr></thead>")
+            .AppendLine("<tbody>");
+        foreach (var flow in ruleSet.Flows)
+        {
+            var role = flow.Required ? "required" : flow.Exposure ? "must stay closed" : "optional";
+            var rule = DecidingRuleText.Parse(flow.DecidingRule)?.ToString() ?? string.Empty;
+            html.Append(CultureInfo.InvariantCulture, $"<tr class=\"flow{(flow.Matches ? string.Empty : " mismatch")}\" data-flow=\"{E(flow.Id)}\" data-from=\"{E(flow.From)}\" data-observed=\"{flow.Observed.ToWord()}\" data-expected=\"{flow.Expected?.ToWord() ?? string.Empty}\" data-matches=\"{(flow.Matches ? "true" : "false")}\">")
+                .Append(CultureInfo.InvariantCulture, $"<td>{E(flow.Id)}</td><td>{E(flow.From)}</td><td>{E(flow.To)}</td><td class=\"num\">{flow.Port}</td><td>{role}</td>")
+                .Append(CultureInfo.InvariantCulture, $"<td>{(flow.Expected is { } expected ? Badge(expected) : "–")}</td>")
+                .Append(CultureInfo.InvariantCulture, $"<td>{Badge(flow.Observed)}{(flow.Matches ? string.Empty : " <span class=\"differs\">≠ expected</span>")}</td>")
+                .Append(CultureInfo.InvariantCulture, $"<td>{(flow.Predicted is { } predicted ? Badge(predicted) : "–")}</td>")
+                .Append(CultureInfo.InvariantCulture, $"<td class=\"num\">{flow.ElapsedMs}</td>")
+                .Append(CultureInfo.InvariantCulture, $"<td>{(rule.Length == 0 ? "–" : $"<code>{E(rule)}</code>")}</td><td class=\"detail\">{E(flow.Detail)}</td>")
+                .AppendLine("</tr>");
+        }
+
+        html.AppendLine("</tbody>").AppendLine("</table>");
+    }
+
+    private static string Badge(Verdict verdict) =>
+        $"<span class=\"verdict\" data-verdict=\"{verdict.ToWord()}\" style=\"background:{VerdictColours.Of(verdict)}\">{verdict.ToWord()}</span>";
+
+    /// <summary>An id from a rule-set name: letters, digits and '-' only.</summary>
+    private static string Anchor(string name) =>
+        "rs-" + new string(name.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray());
+
+    private static string E(string text) => WebUtility.HtmlEncode(XmlText.Clean(text));
+
+    private static string Css() => """
+        body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; margin: 24px; color: #212121; max-width: 1500px; }
+        h1 { font-size: 24px; margin-bottom: 4px; }
+        h2 { font-size: 20px; border-bottom: 2px solid #cfd8dc; padding-bottom: 4px; margin-top: 36px; }
+        h3 { font-size: 16px; margin: 20px 0 8px; }
+        p.lead { font-size: 15px; }
+        p.timings, p.sha { color: #607d8b; font-size: 12px; }
+        table { border-collapse: collapse; font-size: 13px; }
+        th, td { border: 1px solid #cfd8dc; padding: 4px 8px; text-align: left; vertical-align: top; }
+        th { background: #eceff1; }
+        td.count, td.num { text-align: right; font-variant-numeric: tabular-nums; }
+        td.bad { color: #b71c1c; font-weight: bold; }
+        tr.mismatch td { background: #fff3e0; }
+        tfoot td { font-weight: bold; }
+        .verdict { color: #ffffff; border-radius: 4px; padding: 1px 6px; font-size: 12px; white-space: nowrap; }
+        .differs { color: #b71c1c; font-weight: bold; white-space: nowrap; }
+        .outcome.good { color: #2e7d32; font-weight: bold; }
+        .outcome.bad { color: #b71c1c; font-weight: bold; }
+        ol.diagnosis { padding-left: 24px; }
+        li.diagnosis-line { margin-bottom: 12px; line-height: 1.45; }
+        li.diagnosis-line .severity { text-transform: uppercase; font-size: 11px; font-weight: bold; padding: 1px 5px; border-radius: 3px; color: #ffffff; background: #b71c1c; }
+        li.diagnosis-line.exposed .severity { background: #6a1b9a; }
+        li.diagnosis-line.inconclusive .severity { background: #757575; }
+        .rule, .fix { margin-left: 12px; }
+        .label { display: inline-block; min-width: 32px; font-weight: bold; color: #455a64; }
+        code { font-family: "DejaVu Sans Mono", monospace; font-size: 12px; background: #f5f5f5; padding: 0 3px; }
+        td.detail { max-width: 420px; overflow-wrap: anywhere; color: #455a64; }
+        figure.picture { margin: 0; overflow-x: auto; }
+        figure.picture svg { max-width: 100%; height: auto; border: 1px solid #eceff1; }
+        """;
+}

@@ -1,0 +1,43 @@
+using System.Diagnostics;
+
+namespace Cryptshare.Topology.Tests.Integration.Cli;
+
+/// <summary>The command-line tool as a child process, as a user runs it, with its own run id.</summary>
+internal sealed class ToolProcess
+{
+    public static string ToolDll => Path.Combine(AppContext.BaseDirectory, "cryptshare-topology.dll");
+
+    public sealed record Result(int ExitCode, string Stdout, string Stderr)
+    {
+        public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Stdout}\n--- stderr\n{Stderr}";
+    }
+
+    public static string NewRunId() => $"test-{Guid.NewGuid():N}"[..20];
+
+    public static Process Start(string runId, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment = { ["CTT_RUN_ID"] = runId, ["TESTCONTAINERS_RYUK_DISABLED"] = "true" },
+        };
+        start.ArgumentList.Add(ToolDll);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        return Process.Start(start)!;
+    }
+
+    public static async Task<Result> RunAsync(string runId, params string[] args)
+    {
+        using var process = Start(runId, args);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await process.WaitForExitAsync(timeout.Token);
+        return new Result(process.ExitCode, await stdout, await stderr);
+    }
+}

@@ -1,0 +1,101 @@
+using System.Collections.Concurrent;
+using Cryptshare.Topology.Fixtures.Topology;
+using Cryptshare.Topology.Flows;
+using Cryptshare.Topology.Model;
+
+namespace Cryptshare.Topology.Tests.Integration.Flows;
+
+/// <summary>
+/// The product's core claim, one test case per (rule set, flow, source zone), named
+/// <c>ruleset/flow-id/from-zone</c>: the verdict observed through the real nftables firewall is the
+/// one the rule set's expectation file states. The topology starts once for the whole fixture;
+/// rule sets are swapped in place, each probed once (all its flows, all sources at once), and
+/// routing is proven with control flows before any "blocked" is believed.
+/// </summary>
+[TestFixture]
+[Category("Flows")]
+[NonParallelizable] // owns the default topology's fixed subnets 10.77.1–4.0/24 on this engine
+public sealed class FlowMatrixTests
+{
+    private readonly ConcurrentDictionary<string, IReadOnlyDictionary<string, ProbeOutcome>> _observed = new();
+    private readonly SemaphoreSlim _firewall = new(1, 1);
+    private LiveTopology? _topology;
+    private IReadOnlyList<RoutingCheck> _routing = [];
+
+    public static IEnumerable<TestCaseData> Matrix() =>
+        DefaultLibrary.Cases().Select(c => new TestCaseData(c.RuleSet, c.Flow.Id, c.FromRole).SetName(c.Name));
+
+    [OneTimeSetUp]
+    public async Task StartTopology()
+    {
+        _topology = await LiveTopology.StartAsync(DefaultLibrary.Topology, DefaultLibrary.Catalog);
+        TestContext.Progress.WriteLine($"default topology up in {_topology.UpTime.TotalSeconds:0.0} s");
+        _routing = await _topology.CheckRoutingAsync();
+    }
+
+    [OneTimeTearDown]
+    public async Task StopTopology()
+    {
+        if (_topology is not null)
+        {
+            await _topology.DisposeAsync();
+        }
+    }
+
+    [Test]
+    public void TopologyRoutesEveryZoneThroughTheFirewallAndNowhereElse()
+    {
+        Assert.That(_routing.Where(r => r.Destination != $"route to {LiveTopology.OutsideAddress}").ToList(), Is.Not.Empty, "control flows ran");
+        Assert.That(_routing.Count(r => r.Destination.StartsWith("route to", StringComparison.Ordinal)), Is.EqualTo(DefaultLibrary.Topology.Hosts.Count),
+            "every host was asked for a route out");
+        Assert.Multiple(() =>
+        {
+            foreach (var check in _routing)
+            {
+                Assert.That(check.Observed, Is.EqualTo(check.Expected), $"{check.Source} → {check.Destination}: {check.Detail}");
+            }
+        });
+    }
+
+    [TestCaseSource(nameof(Matrix))]
+    public async Task ObservedVerdictIsTheExpectedOne(string ruleSet, string flow, string from)
+    {
+        var broken = _routing.Where(r => !r.Holds).ToList();
+        Assert.That(broken, Is.Empty, () => "the topology's own routing is broken, so no verdict can be believed: " +
+            string.Join("; ", broken.Select(b => $"{b.Source} → {b.Destination} {b.Observed}")));
+
+        var outcomes = await ObserveAsync(ruleSet);
+        var outcome = outcomes[$"{flow}/{from}"];
+        Assert.That(outcome.Case.Expected, Is.Not.Null, "every library rule set states an expectation per flow");
+        Assert.That(outcome.Observed, Is.EqualTo(outcome.Case.Expected), $"{outcome.Case.Name} to {outcome.Case.Address}:{outcome.Case.Port}: {outcome.Detail}");
+    }
+
+    /// <summary>Probes a rule set's whole matrix once; later test cases of the same rule set read the result.</summary>
+    private async Task<IReadOnlyDictionary<string, ProbeOutcome>> ObserveAsync(string ruleSetName)
+    {
+        if (_observed.TryGetValue(ruleSetName, out var cached))
+        {
+            return cached;
+        }
+
+        await _firewall.WaitAsync();
+        try
+        {
+            if (_observed.TryGetValue(ruleSetName, out cached))
+            {
+                return cached;
+            }
+
+            var ruleSet = DefaultLibrary.RuleSets.Single(r => r.Name == ruleSetName);
+            await _topology!.ApplyAsync(ruleSet);
+            var outcomes = await _topology.ProbeAsync(MatrixPlanner.Plan(DefaultLibrary.Topology, DefaultLibrary.Catalog, ruleSet));
+            var byKey = outcomes.ToDictionary(o => o.Case.Key);
+            _observed[ruleSetName] = byKey;
+            return byKey;
+        }
+        finally
+        {
+            _firewall.Release();
+        }
+    }
+}
