@@ -47,6 +47,27 @@ internal static class AnalyzeVerb
                 return ExitCodes.BadInput;
             }
 
+            // A customer's iptables-save export is translated as `run` does it, in the firewall
+            // image (that takes the engine and a second or two; nftables input needs neither).
+            if (inputs.RuleSets.Any(r => IptablesTranslator.LooksLikeIptablesSave(r.Text)))
+            {
+                if (!DockerEngine.IsAvailable)
+                {
+                    await Console.Error.WriteLineAsync("analyze: an iptables-save file is translated in the firewall image, and no Docker engine answers.\n" + DockerEngine.HowToGetOne);
+                    return ExitCodes.NoEngine;
+                }
+
+                try
+                {
+                    inputs = await inputs.PreflightAsync(line => Console.Error.WriteLine(line), ct);
+                }
+                catch (InputException e)
+                {
+                    await Console.Error.WriteLineAsync(e.Message);
+                    return ExitCodes.BadInput;
+                }
+            }
+
             await using var parser = NftRuleSetParser.Best();
             if (parser.NeedsEngine && !DockerEngine.IsAvailable)
             {
