@@ -1,6 +1,7 @@
 #!/bin/bash
 # Boots fail-closed, then names each interface after its zone by the address it carries
-# (never by ethN order, which Docker does not promise). CTT_ZONES="internet=10.77.1.254 dmz=…".
+# (never by ethN order, which Docker does not promise). CTT_ZONES="internet=10.77.1.254 dmz=…";
+# optionally CTT_RULESET=FILE, a rule set loaded after that.
 set -euo pipefail
 nft -f /usr/local/lib/ctt/fail-closed.nft
 mkdir -p /run/ctt
@@ -28,6 +29,12 @@ for rename in "${renames[@]}"; do
 done
 # No default route: an address outside the topology has nowhere to go.
 ip route del default 2>/dev/null || true
+# docker-compose.yml names a rule set to load once the interfaces carry their zone names (the
+# harness loads its own with ctt-load instead). If nft rejects it, the firewall stops: still closed.
+if [ -n "${CTT_RULESET:-}" ]; then
+  ctt-load "$CTT_RULESET" || { echo "firewall: $CTT_RULESET was not loaded; stopping fail-closed" >&2; exit 65; }
+  echo "firewall: loaded $CTT_RULESET"
+fi
 
 echo "zones=${CTT_ZONES:-}" > /run/ctt/ready
 echo "firewall ready"

@@ -15,4 +15,8 @@ root.Subcommands.Add(StatusVerb.Create());
 root.Subcommands.Add(CleanVerb.Create());
 root.Subcommands.Add(BenchVerb.Create());
 root.Subcommands.Add(GraphVerb.Create());
+root.Subcommands.Add(HistoryVerb.Create());
+root.Subcommands.Add(DiffVerb.Create());
+root.Subcommands.Add(ImagesVerb.Create());
+root.Subcommands.Add(ComposeVerb.Create());
 return await root.Parse(args).InvokeAsync();

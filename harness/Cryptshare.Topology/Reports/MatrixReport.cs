@@ -6,9 +6,14 @@ namespace Cryptshare.Topology.Reports;
 
 /// <summary>
 /// report.json. Field names are a contract (CI jobs and later tools read them): later work adds
-/// fields, never renames these.
+/// fields, never renames these. <see cref="Flaky"/> (from <c>run --repeat N</c>; see
+/// <see cref="Flakiness"/>) is null where the matrix ran once; added after the first fields,
+/// optional, and written last so that older report.json files and readers keep working.
 /// </summary>
-public sealed record MatrixReport(IReadOnlyList<RuleSetReport> RuleSets, ReportTimings Timings)
+public sealed record MatrixReport(
+    IReadOnlyList<RuleSetReport> RuleSets,
+    ReportTimings Timings,
+    [property: JsonPropertyOrder(1)] FlakinessReport? Flaky = null)
 {
     public static readonly JsonSerializerOptions Json = new()
     {

@@ -1,0 +1,93 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Cryptshare.Topology.Fixtures.Engine;
+using Cryptshare.Topology.Tests.Integration.Cli;
+
+namespace Cryptshare.Topology.Tests.Integration.Nightly;
+
+/// <summary>
+/// The nightly job's matrix: every rule set of the library, repeated on one topology, must show no
+/// flaky flow and every verdict as its expectation file says. For the nightly job only (.ci/nightly):
+/// the default test run leaves category Nightly out. .ci/nightly sets CTT_NIGHTLY_REPEAT (default 20),
+/// CTT_NIGHTLY_OUT (where the reports stay as artifacts) and CTT_HISTORY (a PostgreSQL connection
+/// string: the run is saved there), so the job's reports and history come from this very run.
+/// </summary>
+[TestFixture]
+[Category("Nightly")]
+[Explicit("the nightly job's matrix: run it with --filter Category=Nightly (.ci/nightly)")]
+[NonParallelizable] // starts the default topology on its fixed subnets 10.77.1–4.0/24
+public sealed partial class NightlyLibraryTests
+{
+    public const int DefaultRepeats = 20;
+
+    [Test]
+    public async Task TheWholeLibraryRepeatedHasNoFlakyFlowAndEveryVerdictAsExpected()
+    {
+        var repeats = Environment.GetEnvironmentVariable("CTT_NIGHTLY_REPEAT") is { Length: > 0 } given ? int.Parse(given) : DefaultRepeats;
+        var keep = Environment.GetEnvironmentVariable("CTT_NIGHTLY_OUT") is { Length: > 0 } folder ? folder : null;
+        var history = Environment.GetEnvironmentVariable("CTT_HISTORY") is { Length: > 0 } connection ? connection : null;
+        var output = keep ?? Directory.CreateTempSubdirectory("ctt-nightly-").FullName;
+        var library = Directory.EnumerateFiles(Path.Combine(RepositoryLayout.Fixtures, "rulesets"), "*.nft")
+            .Where(f => !f.EndsWith(".host.nft", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        List<string> args = ["run", "--rules", .. library, "--repeat", repeats.ToString(), "--out", output];
+        if (history is not null)
+        {
+            args.AddRange(["--history", history]);
+        }
+
+        var run = ToolProcess.NewRunId();
+        try
+        {
+            // About 35 s a repetition of the ten-rule-set library on a 2-core machine, plus the start.
+            var result = await ToolProcess.RunAsync(run, TimeSpan.FromMinutes(10 + 2 * repeats), [.. args]);
+            await TestContext.Progress.WriteLineAsync($"nightly: {repeats} repetitions of {library.Count} rule sets, exit {result.ExitCode}, reports in {output}");
+            if (keep is not null)
+            {
+                // The tool's own output beside its reports, for whoever reads the job's artifacts.
+                await File.WriteAllTextAsync(Path.Combine(output, "run.log"), $"{result.Stdout}\n--- stderr\n{result.Stderr}");
+            }
+
+
+            // Exit 1 is expected: library rule sets block required flows on purpose, and say so.
+            Assert.That(result.ExitCode, Is.AnyOf(0, 1), result.ToString());
+            using var report = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output, "report.json")));
+            var root = report.RootElement;
+            Assert.That(root.GetProperty("ruleSets").EnumerateArray().Select(r => r.GetProperty("name").GetString() + ".nft"),
+                Is.EqualTo(library.Select(Path.GetFileName)), "the whole library ran");
+            var flaky = root.GetProperty("flaky");
+            if (repeats == 1)
+            {
+                // A single repetition (a quick check of this test itself) has nothing to compare.
+                Assert.That(flaky.ValueKind, Is.EqualTo(JsonValueKind.Null));
+            }
+            else
+            {
+                Assert.That(flaky.GetProperty("repeats").GetInt32(), Is.EqualTo(repeats));
+                Assert.That(flaky.GetProperty("flows").EnumerateArray().Select(Describe).ToList(), Is.Empty, "flaky flows");
+            }
+
+            Assert.That(root.GetProperty("allMatched").GetBoolean(), Is.True, "every verdict as its expectation file says\n" + result.Stdout);
+            if (history is not null)
+            {
+                Assert.That(SavedLine().IsMatch(result.Stdout), Is.True, "the run is in the history\n" + result);
+            }
+        }
+        finally
+        {
+            await HarnessJanitor.RemoveAsync(run);
+            if (keep is null)
+            {
+                Directory.Delete(output, recursive: true);
+            }
+        }
+    }
+
+    private static string Describe(JsonElement flow) =>
+        $"{flow.GetProperty("ruleSet").GetString()}/{flow.GetProperty("id").GetString()}/{flow.GetProperty("from").GetString()}: " +
+        string.Join(", ", flow.GetProperty("counts").EnumerateArray().Select(c => $"{c.GetProperty("verdict").GetString()} {c.GetProperty("count").GetInt32()}"));
+
+    [GeneratedRegex(@"history: saved as run \d+ in ")]
+    private static partial Regex SavedLine();
+}
