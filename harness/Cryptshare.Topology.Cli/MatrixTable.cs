@@ -12,7 +12,7 @@ internal static class MatrixTable
         foreach (var ruleSet in report.RuleSets)
         {
             var table = new Table { Border = TableBorder.Rounded, Title = new TableTitle($"[bold]{Markup.Escape(ruleSet.Name)}[/]") };
-            table.AddColumns("flow", "from", "to", "port", "expected", "observed", "ms", "detail");
+            table.AddColumns("flow", "from", "to", "port", "expected", "observed", "predicted", "deciding rule", "ms", "detail");
             foreach (var flow in ruleSet.Flows)
             {
                 var observed = Colour(flow.Observed, flow.Matches);
@@ -23,8 +23,10 @@ internal static class MatrixTable
                     flow.Port.ToString(),
                     flow.Expected?.ToWord() ?? "[grey]–[/]",
                     observed,
+                    flow.Predicted is { } predicted ? (predicted == flow.Observed ? predicted.ToWord() : $"[bold yellow]{predicted.ToWord()}[/]") : "[grey]–[/]",
+                    Markup.Escape(RuleName(flow.DecidingRule)),
                     flow.ElapsedMs.ToString(),
-                    Markup.Escape(Shorten(flow.Detail, 60)));
+                    Markup.Escape(Shorten(flow.Detail, 48)));
             }
 
             var mismatches = ruleSet.Flows.Count(f => !f.Matches);
@@ -44,5 +46,17 @@ internal static class MatrixTable
         return matches ? $"[{colour}]{word}[/]" : $"[bold red]{word} ✗[/]";
     }
 
-    private static string Shorten(string text, int length) => text.Length <= length ? text : text[..(length - 1)] + "…";
+    /// <summary>The rule as people know it: its comment, else its text; a policy as "policy drop".</summary>
+    public static string RuleName(string? json)
+    {
+        if (DecidingRuleText.Parse(json) is not { } rule)
+        {
+            return "–";
+        }
+
+        var name = rule.Handle is null ? $"{rule.Chain} {rule.Text}" : $"#{rule.Handle} {rule.Comment ?? rule.Text}";
+        return Shorten(name, 40);
+    }
+
+    public static string Shorten(string text, int length) => text.Length <= length ? text : text[..(length - 1)] + "…";
 }

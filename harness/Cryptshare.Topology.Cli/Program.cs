@@ -8,6 +8,7 @@ var root = new RootCommand(
     "cryptshare-topology rebuilds the network around a Cryptshare Server in Docker containers and proves, flow by flow, " +
     "that each documented network flow passes or is blocked exactly as a firewall rule set dictates.");
 root.Subcommands.Add(RunVerb.Create());
+root.Subcommands.Add(AnalyzeVerb.Create());
 root.Subcommands.Add(UpVerb.Create());
 root.Subcommands.Add(DownVerb.Create());
 root.Subcommands.Add(StatusVerb.Create());

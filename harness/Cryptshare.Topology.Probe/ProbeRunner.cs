@@ -19,7 +19,8 @@ internal sealed class ProbeRunner(ProbeContext context)
         var clock = Stopwatch.StartNew();
         var outcome = await OutcomeAsync(request, ct);
         var detail = context.Scrubber.Scrub(outcome.Detail.ReplaceLineEndings(" "));
-        return ProbeResult.For(request, outcome.Verdict, clock.ElapsedMilliseconds, detail, outcome.Marker, outcome.HttpStatus);
+        var body = outcome.Body is null ? null : context.Scrubber.Scrub(outcome.Body);
+        return ProbeResult.For(request, outcome.Verdict, clock.ElapsedMilliseconds, detail, outcome.Marker, outcome.HttpStatus, body);
     }
 
     private async Task<ProbeOutcome> OutcomeAsync(ProbeRequest request, CancellationToken ct)

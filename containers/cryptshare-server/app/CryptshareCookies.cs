@@ -47,14 +47,22 @@ internal static class CryptshareCookies
     /// opened directly, the user interface works over HTTP; embedded in another site's page, Chrome
     /// neither stores the cookie from the frame's response nor sends it with the frame's requests,
     /// so every request of the embedded app arrives without a session. That is the vendor's warning.</item>
+    /// <item>With embedding permitted (<see cref="UiSettings.EmbeddingPermitted"/>, the server's
+    /// setting that lets other pages embed the web app) the cookies are SameSite=None over HTTP too,
+    /// so that a frame keeps its session whatever page embeds it. Over HTTPS nothing changes. Over
+    /// plain HTTP they cannot be Secure, and Chrome refuses a SameSite=None cookie without Secure:
+    /// the session is lost in the frame of a portal of the customer's own domain as well (a Lax
+    /// cookie would work there: same site). That is the vendor's sentence read literally: "if
+    /// embedding the web app in other pages is permitted and the page is accessed without HTTPS,
+    /// problems may occur due to the security settings of the cookies under Chrome".</item>
     /// </list>
     /// </summary>
-    public static CookieOptions ForUserInterface(bool overTls, TimeSpan? lifetime = null) => new()
+    public static CookieOptions ForUserInterface(bool overTls, TimeSpan? lifetime = null, bool embeddingPermitted = false) => new()
     {
         Path = "/",
         HttpOnly = true,
         Secure = overTls,
-        SameSite = overTls ? SameSiteMode.None : SameSiteMode.Lax,
+        SameSite = overTls || embeddingPermitted ? SameSiteMode.None : SameSiteMode.Lax,
         MaxAge = lifetime,
     };
 
@@ -73,12 +81,12 @@ internal static class CryptshareCookies
     };
 
     /// <summary>Sets the cookies the user interface page sets: session, client id and one verification token.</summary>
-    public static void SetUserInterfaceCookies(HttpResponse response, bool overTls, SessionStore sessions)
+    public static void SetUserInterfaceCookies(HttpResponse response, bool overTls, SessionStore sessions, bool embeddingPermitted = false)
     {
-        response.Cookies.Append(UserSession, sessions.Issue(WebInterface.User), ForUserInterface(overTls));
+        response.Cookies.Append(UserSession, sessions.Issue(WebInterface.User), ForUserInterface(overTls, embeddingPermitted: embeddingPermitted));
         // A client id as Cryptshare defines it (50–4000 letters and digits), so the value is also a valid X-CS-ClientId.
-        response.Cookies.Append(ClientId, RandomNumberGenerator.GetString(Alphanumerics, 64), ForUserInterface(overTls, ClientIdLifetime));
-        response.Cookies.Append(VerificationToken, RandomNumberGenerator.GetHexString(32, lowercase: true), ForUserInterface(overTls, VerificationLifetime));
+        response.Cookies.Append(ClientId, RandomNumberGenerator.GetString(Alphanumerics, 64), ForUserInterface(overTls, ClientIdLifetime, embeddingPermitted));
+        response.Cookies.Append(VerificationToken, RandomNumberGenerator.GetHexString(32, lowercase: true), ForUserInterface(overTls, VerificationLifetime, embeddingPermitted));
     }
 
     public static void SetAdministrationCookies(HttpResponse response, bool overTls, SessionStore sessions) =>
@@ -88,6 +96,16 @@ internal static class CryptshareCookies
         webInterface == WebInterface.User ? UserSession : AdminSession;
 
     private const string Alphanumerics = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+}
+
+/// <summary>
+/// The web app's settings that the builder passes by environment. <see cref="EmbeddingPermitted"/>:
+/// other pages may embed the user interface (<c>CTT_UI_EMBEDDING=permitted</c>); off by default.
+/// </summary>
+internal sealed record UiSettings(bool EmbeddingPermitted)
+{
+    public static UiSettings FromEnvironment() =>
+        new(string.Equals(Environment.GetEnvironmentVariable("CTT_UI_EMBEDDING"), "permitted", StringComparison.Ordinal));
 }
 
 /// <summary>

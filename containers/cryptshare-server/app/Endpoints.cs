@@ -17,12 +17,12 @@ internal static class Endpoints
     }
 
     /// <summary>The interface's start page; sets its cookies, and a script reports whether they come back (for a browser test).</summary>
-    private static IResult Home(HttpContext context, SessionStore sessions)
+    private static IResult Home(HttpContext context, SessionStore sessions, UiSettings settings)
     {
         var listener = context.Listener();
         if (listener.Interface == WebInterface.User)
         {
-            CryptshareCookies.SetUserInterfaceCookies(context.Response, listener.Tls, sessions);
+            CryptshareCookies.SetUserInterfaceCookies(context.Response, listener.Tls, sessions, settings.EmbeddingPermitted);
         }
         else
         {

@@ -21,6 +21,7 @@ builder.Logging.AddSimpleConsole(o =>
 builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
 builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
 builder.Services.AddSingleton<SessionStore>();
+builder.Services.AddSingleton(UiSettings.FromEnvironment());
 // Quick exit on SIGTERM: the entrypoint stops the container only after this process is gone.
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
 builder.WebHost.ConfigureKestrel(kestrel =>
@@ -46,5 +47,6 @@ app.Use((context, next) =>
     return next(context);
 });
 Endpoints.Map(app);
-app.Logger.LogInformation("listening: {Listeners}", string.Join(", ", plan.Listeners.Select(l => $"{l.Name}={l.Port}")));
+app.Logger.LogInformation("listening: {Listeners}; embedding in other pages {Embedding}", string.Join(", ", plan.Listeners.Select(l => $"{l.Name}={l.Port}")),
+    app.Services.GetRequiredService<UiSettings>().EmbeddingPermitted ? "permitted" : "not permitted");
 app.Run();

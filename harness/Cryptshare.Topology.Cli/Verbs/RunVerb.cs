@@ -87,11 +87,12 @@ internal static class RunVerb
             {
                 live = await LiveTopology.StartAsync(inputs.Topology, inputs.Catalog, progress, ct);
                 console.MarkupLine($"[grey]topology {Markup.Escape(inputs.Topology.Name)} up in {live.UpTime.TotalSeconds:0.0} s[/]");
-                var report = await RepeatedMatrix.RunAsync(live, inputs, repeats, progress, ct);
+                var (report, findings) = await RepeatedMatrix.RunAsync(live, inputs, repeats, progress, ct);
                 report = Diagnostician.Attach(report, inputs.Catalog, inputs.Topology, inputs.RuleSets);
                 var folder = parse.GetValue(output)!.FullName;
                 var written = ReportFolder.Write(folder, report, inputs.Topology);
                 MatrixTable.Write(console, report);
+                FindingsText.Write(console, findings);
                 FlakyTable.Write(console, report.Flaky);
                 foreach (var line in report.RuleSets.SelectMany(r => r.Diagnosis ?? []))
                 {

@@ -59,7 +59,8 @@ internal abstract class HttpExchange : IProtocolProbe
         {
             using var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, ct);
             var status = (int)response.StatusCode;
-            return ProbeOutcome.Allowed($"HTTP {status} {response.ReasonPhrase}".TrimEnd(), marker, status);
+            var body = request.Options?.ReadBody == true ? await ReadBodyStartAsync(response, ct) : null;
+            return ProbeOutcome.Allowed($"HTTP {status} {response.ReasonPhrase}".TrimEnd(), marker, status, body);
         }
         catch (HttpRequestException) when (check.Failure is not null)
         {
@@ -69,6 +70,27 @@ internal abstract class HttpExchange : IProtocolProbe
         {
             return ProbeOutcome.Broken($"{Protocol.ToString().ToUpperInvariant()}: {Innermost(e).Message}", marker);
         }
+    }
+
+    /// <summary>The first <see cref="ProbeResult.MaxBodyLength"/> characters of the body, as text (a JSON answer, an error page).</summary>
+    private static async Task<string> ReadBodyStartAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        await using var content = await response.Content.ReadAsStreamAsync(ct);
+        using var reader = new StreamReader(content, System.Text.Encoding.UTF8);
+        var buffer = new char[ProbeResult.MaxBodyLength];
+        var read = 0;
+        while (read < buffer.Length)
+        {
+            var n = await reader.ReadAsync(buffer.AsMemory(read), ct);
+            if (n == 0)
+            {
+                break;
+            }
+
+            read += n;
+        }
+
+        return new string(buffer, 0, read);
     }
 
     private Uri RequestUri(ProbeRequest request)

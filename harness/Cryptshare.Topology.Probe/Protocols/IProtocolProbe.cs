@@ -21,10 +21,10 @@ internal interface IProtocolProbe
 }
 
 /// <summary>What an exchange found.</summary>
-internal sealed record ProbeOutcome(ProbeVerdict Verdict, string Detail, string? Marker = null, int? HttpStatus = null)
+internal sealed record ProbeOutcome(ProbeVerdict Verdict, string Detail, string? Marker = null, int? HttpStatus = null, string? Body = null)
 {
-    public static ProbeOutcome Allowed(string detail, string? marker = null, int? httpStatus = null) =>
-        new(ProbeVerdict.Allowed, detail, marker, httpStatus);
+    public static ProbeOutcome Allowed(string detail, string? marker = null, int? httpStatus = null, string? body = null) =>
+        new(ProbeVerdict.Allowed, detail, marker, httpStatus, body);
 
     public static ProbeOutcome Broken(string detail, string? marker = null, int? httpStatus = null) =>
         new(ProbeVerdict.Broken, detail, marker, httpStatus);

@@ -9,7 +9,7 @@ internal sealed class ProbeContext
     public ProbeContext(ProbeBatch batch)
     {
         Trust = HarnessTrust.FromPem(batch.CaPem);
-        Scrubber = new SecretScrubber(batch.Probes.Select(p => p.Credentials));
+        Scrubber = new SecretScrubber(batch.Probes.Select(p => p.Credentials), batch.Probes.SelectMany(p => p.Options?.SecretHeaderValues() ?? []));
     }
 
     /// <summary>Null when the batch carries no CA; TLS protocols then refuse the probe as invalid.</summary>

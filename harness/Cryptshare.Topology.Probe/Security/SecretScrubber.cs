@@ -3,8 +3,8 @@ using Cryptshare.Topology.Probing;
 namespace Cryptshare.Topology.Probe.Security;
 
 /// <summary>
-/// Removes every secret of a batch (passwords, private keys, and their base64 and SASL PLAIN forms)
-/// from text before it leaves the agent. Exception messages of the client libraries and server
+/// Removes every secret of a batch (passwords, private keys, and their base64 and SASL PLAIN forms;
+/// the values of secret request headers such as X-CS-Password) from text before it leaves the agent. Exception messages of the client libraries and server
 /// replies go into results; a server that echoes a password must not put it into a report.
 /// </summary>
 internal sealed class SecretScrubber
@@ -13,11 +13,12 @@ internal sealed class SecretScrubber
 
     private readonly string[] _secrets;
 
-    public SecretScrubber(IEnumerable<ProbeCredentials?> credentials)
+    public SecretScrubber(IEnumerable<ProbeCredentials?> credentials, IEnumerable<string>? secretValues = null)
     {
         // Longest first, so a secret that contains another is masked whole.
         _secrets = credentials
             .SelectMany(c => c?.SecretForms() ?? [])
+            .Concat(secretValues ?? [])
             .Where(s => s.Length > 0)
             .Distinct(StringComparer.Ordinal)
             .OrderByDescending(s => s.Length)

@@ -4,17 +4,23 @@ using Cryptshare.Topology.Model;
 namespace Cryptshare.Topology.Flows;
 
 /// <summary>The flow catalog, loaded from data (fixtures/flows/catalog.yml) and checked.</summary>
-public sealed class FlowCatalog
+public sealed partial class FlowCatalog
 {
     private readonly Dictionary<string, FlowDefinition> _byId;
 
-    public FlowCatalog(IReadOnlyList<FlowDefinition> flows)
+    public FlowCatalog(IReadOnlyList<FlowDefinition> flows, IReadOnlyList<ProxyProfile>? proxyProfiles = null)
     {
         Flows = flows;
+        ProxyProfiles = proxyProfiles ?? [];
         _byId = flows.ToDictionary(f => f.Id);
     }
 
     public IReadOnlyList<FlowDefinition> Flows { get; }
+
+    /// <summary>The reverse-proxy profiles a topology may give a reverse-proxy host (catalog section <c>proxyProfiles</c>).</summary>
+    public IReadOnlyList<ProxyProfile> ProxyProfiles { get; }
+
+    public ProxyProfile? FindProxyProfile(string name) => ProxyProfiles.FirstOrDefault(p => p.Name == name);
 
     public FlowDefinition? Find(string id) => _byId.GetValueOrDefault(id);
 
@@ -81,6 +87,39 @@ public sealed class FlowCatalog
             throw yaml.Error(list, "flows: the catalog is empty");
         }
 
-        return new FlowCatalog(flows);
+        return new FlowCatalog(flows, ReadProxyProfiles(yaml));
     }
+
+    private static List<ProxyProfile> ReadProxyProfiles(YamlInput yaml)
+    {
+        var profiles = new List<ProxyProfile>();
+        if (yaml.Optional(yaml.Root, "proxyProfiles") is not { } node)
+        {
+            return profiles;
+        }
+
+        var list = node as YamlDotNet.RepresentationModel.YamlSequenceNode
+            ?? throw yaml.Error(node, "proxyProfiles: expected a list of profiles");
+        foreach (var item in list.Children)
+        {
+            var map = yaml.Mapping(item, "proxyProfiles[]");
+            var name = yaml.String(map, "name", "proxyProfiles[]");
+            if (!ProfileName().IsMatch(name))
+            {
+                throw yaml.Error(map, $"proxyProfiles.{name}: a profile name is a file name: a–z, 0–9 and '-', starting with a letter");
+            }
+
+            if (profiles.Any(p => p.Name == name))
+            {
+                throw yaml.Error(map, $"proxyProfiles.{name}: profile given twice");
+            }
+
+            profiles.Add(new ProxyProfile(name, yaml.String(map, "does", $"proxyProfiles.{name}"), yaml.OptionalString(map, "breaks", $"proxyProfiles.{name}") ?? string.Empty));
+        }
+
+        return profiles;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[a-z][a-z0-9-]*$")]
+    private static partial System.Text.RegularExpressions.Regex ProfileName();
 }

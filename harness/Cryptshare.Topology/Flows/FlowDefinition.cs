@@ -20,6 +20,13 @@ public sealed record FlowDefinition(
     public bool IsExposureFrom(string role) => ClosedFrom.Contains(role);
 }
 
+/// <summary>
+/// A reverse-proxy profile from the catalog's <c>proxyProfiles</c>: what a proxy in front of the
+/// server does to the traffic, in words for reports (its nginx configuration is
+/// <c>containers/reverse-proxy/profiles/&lt;name&gt;.conf</c>).
+/// </summary>
+public sealed record ProxyProfile(string Name, string Does, string Breaks);
+
 public static class ZoneRoles
 {
     public const string Internet = "internet";

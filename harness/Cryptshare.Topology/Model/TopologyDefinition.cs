@@ -18,7 +18,8 @@ public sealed record ZoneDefinition(string Name, string Role, IPNetwork Subnet, 
 
 /// <summary>
 /// One host: kind (image), zone, address, the flows it is the destination of, and per-flow port
-/// overrides (a customer's LDAPS on 686, admin on 8443 …).
+/// overrides (a customer's LDAPS on 686, admin on 8443 …). <see cref="ReverseProxy"/> is set for a
+/// host of kind reverse-proxy only.
 /// </summary>
 public sealed record HostDefinition(
     string Name,
@@ -26,7 +27,14 @@ public sealed record HostDefinition(
     string Zone,
     IPAddress Address,
     IReadOnlyList<string> Serves,
-    IReadOnlyDictionary<string, int> Ports);
+    IReadOnlyDictionary<string, int> Ports,
+    ReverseProxyDefinition? ReverseProxy = null);
+
+/// <summary>
+/// What a reverse-proxy host stands in front of (<see cref="ProxyFor"/>: a cryptshare-server host of
+/// the topology) and what it does to the traffic (<see cref="Profile"/>: a catalog proxy profile).
+/// </summary>
+public sealed record ReverseProxyDefinition(string ProxyFor, string Profile);
 
 /// <summary>A validated topology: zones, hosts and the deployment profile.</summary>
 public sealed record TopologyDefinition(
@@ -64,6 +72,10 @@ public static class HostKinds
     public const string Archive = "archive";
     public const string UpdateServer = "update-server";
     public const string OsRepo = "os-repo";
+    public const string ReverseProxy = "reverse-proxy";
 
-    public static readonly string[] All = [Client, CryptshareServer, SmtpRelay, Ldap, Archive, UpdateServer, OsRepo];
+    public static readonly string[] All = [Client, CryptshareServer, SmtpRelay, Ldap, Archive, UpdateServer, OsRepo, ReverseProxy];
+
+    /// <summary>The flows a reverse proxy can serve in front of the server: the user interface and the Outlook REST calls on it.</summary>
+    public static readonly string[] ReverseProxyFlows = ["ui-http", "ui-https", "outlook-rest"];
 }

@@ -22,6 +22,7 @@ public static partial class TopologyLoader
         var profile = ReadProfile(yaml, yaml.Optional(root, "profile"));
         var zones = ReadZones(yaml, yaml.Mapping(yaml.Required(root, "zones", "topology"), "zones"));
         var hosts = ReadHosts(yaml, yaml.Mapping(yaml.Required(root, "hosts", "topology"), "hosts"), zones, catalog);
+        CheckProxiedHosts(yaml, hosts);
         var topology = new TopologyDefinition(name, file, profile, zones, hosts.Select(h => h.Host).ToList());
         CheckFlowsHaveEnds(yaml, root, topology, catalog);
         return topology;
@@ -195,10 +196,82 @@ public static partial class TopologyLoader
                 throw yaml.Error(yaml.Optional(host, "ports") ?? yaml.Optional(host, "serves") ?? value, $"{where}: port conflict: {string.Join(" and ", group)} would both listen on {group.Key}");
             }
 
-            hosts.Add((new HostDefinition(name, kind, zone.Name, address, serves, ports), keyNode));
+            CheckOutlookSharesTheHttpsListener(yaml, host, where, kind, serves, ports, catalog);
+            var reverseProxy = ReadReverseProxy(yaml, host, where, kind, serves, catalog);
+            hosts.Add((new HostDefinition(name, kind, zone.Name, address, serves, ports, reverseProxy), keyNode));
         }
 
         return hosts;
+    }
+
+    /// <summary>
+    /// The Outlook add-in calls the REST API on the user interface's HTTPS listener: on a host that
+    /// serves both, they are one listener, so one port.
+    /// </summary>
+    private static void CheckOutlookSharesTheHttpsListener(YamlInput yaml, YamlMappingNode host, string where, string kind, IReadOnlyList<string> serves, Dictionary<string, int> ports, FlowCatalog catalog)
+    {
+        const string outlook = "outlook-rest", https = "ui-https";
+        if (kind is not (HostKinds.CryptshareServer or HostKinds.ReverseProxy) || !serves.Contains(outlook) || catalog.Find(https) is not { } httpsFlow)
+        {
+            return;
+        }
+
+        var listener = ports.TryGetValue(https, out var p) ? p : httpsFlow.Port;
+        var rest = ports.TryGetValue(outlook, out var r) ? r : catalog.Get(outlook).Port;
+        if (rest != listener)
+        {
+            throw yaml.Error(yaml.Optional(host, "ports") ?? host, $"{where}.ports.{outlook}: the Outlook REST API is served by the user interface's HTTPS listener ({https}, port {listener}); {outlook} cannot be on {rest}");
+        }
+    }
+
+    /// <summary>proxyFor and profile: required on a reverse-proxy host, meaningless on any other.</summary>
+    private static ReverseProxyDefinition? ReadReverseProxy(YamlInput yaml, YamlMappingNode host, string where, string kind, IReadOnlyList<string> serves, FlowCatalog catalog)
+    {
+        var proxyForNode = yaml.Optional(host, "proxyFor");
+        var profileNode = yaml.Optional(host, "profile");
+        if (kind != HostKinds.ReverseProxy)
+        {
+            var stray = proxyForNode ?? profileNode;
+            return stray is null
+                ? null
+                : throw yaml.Error(stray, $"{where}: proxyFor and profile belong to a host of kind {HostKinds.ReverseProxy}, not {kind}");
+        }
+
+        var proxyFor = yaml.Scalar(yaml.Required(host, "proxyFor", where), where + ".proxyFor");
+        var known = string.Join(", ", catalog.ProxyProfiles.Select(p => p.Name));
+        if (profileNode is null)
+        {
+            throw yaml.Error(host, $"{where}: missing field 'profile' (one of: {known})");
+        }
+
+        var profile = yaml.Scalar(profileNode, where + ".profile");
+        if (catalog.FindProxyProfile(profile) is null)
+        {
+            throw yaml.Error(profileNode, $"{where}.profile: unknown reverse-proxy profile '{profile}' (known: {(known.Length > 0 ? known : "none: the flow catalog has no proxyProfiles")})");
+        }
+
+        var foreign = serves.FirstOrDefault(f => !HostKinds.ReverseProxyFlows.Contains(f));
+        if (foreign is not null)
+        {
+            throw yaml.Error(yaml.Optional(host, "serves")!, $"{where}.serves: a reverse proxy serves only {string.Join(", ", HostKinds.ReverseProxyFlows)}, not '{foreign}'");
+        }
+
+        return new ReverseProxyDefinition(proxyFor, profile);
+    }
+
+    /// <summary>Every proxyFor names a Cryptshare Server of the topology (forward references allowed).</summary>
+    private static void CheckProxiedHosts(YamlInput yaml, List<(HostDefinition Host, YamlNode Node)> hosts)
+    {
+        foreach (var (host, node) in hosts.Where(h => h.Host.ReverseProxy is not null))
+        {
+            var target = host.ReverseProxy!.ProxyFor;
+            var proxied = hosts.FirstOrDefault(h => h.Host.Name == target).Host;
+            if (proxied is null || proxied.Kind != HostKinds.CryptshareServer)
+            {
+                var servers = hosts.Where(h => h.Host.Kind == HostKinds.CryptshareServer).Select(h => h.Host.Name).ToList();
+                throw yaml.Error(node, $"hosts.{host.Name}.proxyFor: '{target}' is not a {HostKinds.CryptshareServer} host of this topology ({(servers.Count > 0 ? string.Join(", ", servers) : "it has none")})");
+            }
+        }
     }
 
     private static void CheckFlowsHaveEnds(YamlInput yaml, YamlMappingNode root, TopologyDefinition topology, FlowCatalog catalog)

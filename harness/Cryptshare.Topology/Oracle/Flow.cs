@@ -22,6 +22,15 @@ public enum ConntrackState
     Untracked,
 }
 
+/// <summary>The translations conntrack holds for a connection (what <c>ct status snat</c> / <c>dnat</c> match).</summary>
+[Flags]
+public enum ConntrackNat
+{
+    None = 0,
+    Snat = 0x10,
+    Dnat = 0x20,
+}
+
 /// <summary>Where the packet goes through the firewall host.</summary>
 public enum HookPath
 {
@@ -77,6 +86,13 @@ public sealed record Flow
     public string OutputInterface { get; init; } = "";
 
     public ConntrackState State { get; init; } = ConntrackState.New;
+
+    /// <summary>
+    /// For a packet of an established connection: the translations conntrack holds for it (set up
+    /// by the connection's first packet). Null: not known, so <c>ct status</c> gives an unknown
+    /// verdict for it. A new packet's status comes from the NAT rules on its own path.
+    /// </summary>
+    public ConntrackNat? Nat { get; init; }
 
     public HookPath Path { get; init; } = HookPath.Forward;
 

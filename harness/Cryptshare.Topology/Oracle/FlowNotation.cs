@@ -7,7 +7,7 @@ namespace Cryptshare.Topology.Oracle;
 /// <summary>
 /// A flow on one line, for data files, reports and reproductions:
 /// <c>tcp 10.77.1.10:40000 -> 10.77.2.10:443 iif internet oif dmz [ct established] [path input]
-/// [flags syn,ack] [icmp-type echo-request] [icmp-code 0]</c>. IPv6 addresses with a port go in
+/// [nat dnat,snat|none] [flags syn,ack] [icmp-type echo-request] [icmp-code 0]</c>. IPv6 addresses with a port go in
 /// brackets (<c>[2001:db8::1]:443</c>); ICMP flows have no ports. Omitted: state new, path forward.
 /// </summary>
 public static class FlowNotation
@@ -31,6 +31,11 @@ public static class FlowNotation
         if (flow.State != ConntrackState.New)
         {
             text.Append(" ct ").Append(flow.State.ToString().ToLowerInvariant());
+        }
+
+        if (flow.Nat is { } nat)
+        {
+            text.Append(" nat ").Append(nat == ConntrackNat.None ? "none" : string.Join(',', Enum.GetValues<ConntrackNat>().Where(n => n != ConntrackNat.None && nat.HasFlag(n)).Select(n => n.ToString().ToLowerInvariant())));
         }
 
         if (flow.Path != HookPath.Forward)
@@ -95,6 +100,7 @@ public static class FlowNotation
                 "oif" => flow with { OutputInterface = value },
                 "ct" => flow with { State = ParseEnum<ConntrackState>(value, text) },
                 "path" => flow with { Path = ParseEnum<HookPath>(value, text) },
+                "nat" => flow with { Nat = value.Split(',').Aggregate(ConntrackNat.None, (all, name) => all | ParseEnum<ConntrackNat>(name, text)) },
                 "flags" => flow with { TcpFlags = ParseFlags(value, text) },
                 "icmp-type" => flow with { IcmpType = ParseIcmpType(value, protocol, text) },
                 "icmp-code" => flow with { IcmpCode = ParseNumber(value, text) },

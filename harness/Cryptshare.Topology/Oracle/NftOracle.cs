@@ -79,8 +79,42 @@ public sealed class NftOracle
         return decision.Result(evaluation, packet.Path);
     }
 
-    /// <summary>Runs a hook's base chains in kernel order; false once the packet is dropped, rejected or the verdict unknown.</summary>
+    /// <summary>
+    /// Runs a hook's base chains in kernel order; false once the packet is dropped, rejected or the
+    /// verdict unknown. The kernel gives a hook only the devices it has: prerouting has no output
+    /// device yet (the route is chosen after it), postrouting no input device, so <c>oifname</c>
+    /// there (and <c>iifname</c> in postrouting) reads an empty name.
+    /// </summary>
     private bool RunHook(int hook, ref Packet packet, Evaluation evaluation, ref Decision decision)
+    {
+        var (input, output) = (packet.InputInterface, packet.OutputInterface);
+        if (hook == Pipeline.Prerouting)
+        {
+            packet.OutputInterface = "";
+        }
+        else if (hook == Pipeline.Postrouting)
+        {
+            packet.InputInterface = "";
+        }
+
+        try
+        {
+            return RunHookWithDevices(hook, ref packet, evaluation, ref decision);
+        }
+        finally
+        {
+            if (hook == Pipeline.Prerouting)
+            {
+                packet.OutputInterface = output;
+            }
+            else if (hook == Pipeline.Postrouting)
+            {
+                packet.InputInterface = input;
+            }
+        }
+    }
+
+    private bool RunHookWithDevices(int hook, ref Packet packet, Evaluation evaluation, ref Decision decision)
     {
         evaluation.NatApplied = false;
         foreach (var stage in _rules.Pipeline.Stages(packet.Family, hook))

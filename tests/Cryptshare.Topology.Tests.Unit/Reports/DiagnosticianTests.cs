@@ -83,7 +83,7 @@ public sealed class DiagnosticianTests
     public void AMissingReturnRuleIsNamedForEveryBlockedFlow()
     {
         var lines = Diagnose(SampleMatrix.RuleSet("08-missing-established"));
-        Assert.That(lines, Has.Count.EqualTo(17), "every required flow of the default profile");
+        Assert.That(lines, Has.Count.EqualTo(19), "every required flow of the default profile");
         Assert.That(lines.Select(l => l.Fix), Has.All.Contain("08-missing-established.nft has no rule accepting return traffic")
             .And.All.Contain("`ct state established,related accept`"));
     }

@@ -89,6 +89,11 @@ internal static class KeyReader
             "protocol" => new Key(KeyField.EtherType, 0, Key.AnyProtocol, ValueKind.EtherType, text),
             "iifname" => new Key(KeyField.InputInterface, 0, Key.AnyProtocol, ValueKind.InterfaceName, text),
             "oifname" => new Key(KeyField.OutputInterface, 0, Key.AnyProtocol, ValueKind.InterfaceName, text),
+            // iif/oif compare the interface index, which nft prints as the interface's name when it
+            // exists: as long as no interface is renamed after the rule set is loaded (the firewall
+            // names its interfaces at boot), that is the same as comparing the name.
+            "iif" => new Key(KeyField.InputInterface, 0, Key.AnyProtocol, ValueKind.InterfaceName, text),
+            "oif" => new Key(KeyField.OutputInterface, 0, Key.AnyProtocol, ValueKind.InterfaceName, text),
             "pkttype" => new Key(KeyField.PacketType, 0, Key.AnyProtocol, ValueKind.PacketType, text),
             _ => throw new NotModelledException($"'{text}'"),
         };

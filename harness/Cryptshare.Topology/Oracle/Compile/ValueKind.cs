@@ -33,7 +33,7 @@ internal static class ValueKinds
         "inet_proto" => ValueKind.Protocol,
         "nf_proto" => ValueKind.NfProto,
         "ether_type" => ValueKind.EtherType,
-        "ifname" => ValueKind.InterfaceName,
+        "ifname" or "iface_index" => ValueKind.InterfaceName,
         "ct_state" => ValueKind.CtState,
         "ct_status" => ValueKind.CtStatus,
         "tcp_flag" => ValueKind.TcpFlags,

@@ -191,8 +191,8 @@ internal sealed class ConcatLookupCondition(Key[] keys, ConcatSet set, bool nega
 }
 
 /// <summary>
-/// <c>ct status dnat</c>: known for a new or related flow only, and only for the snat/dnat bits,
-/// which the NAT steps on the path so far have set.
+/// <c>ct status dnat</c>: only the snat/dnat bits; for a new or related flow the NAT steps on the
+/// path so far have set them, for another the flow says what its connection holds (else unknown).
 /// </summary>
 internal sealed class CtStatusCondition(UInt128 mask, bool negate) : Condition
 {
@@ -203,7 +203,7 @@ internal sealed class CtStatusCondition(UInt128 mask, bool negate) : Condition
             return Tri.False;
         }
 
-        if (packet.CtState is not (8 or 4))
+        if (packet.CtState is not (8 or 4) && !packet.NatStatusKnown)
         {
             return Tri.Unknown;
         }
@@ -211,7 +211,7 @@ internal sealed class CtStatusCondition(UInt128 mask, bool negate) : Condition
         return ((packet.NatStatus & (int)mask) != 0) != negate ? Tri.True : Tri.False;
     }
 
-    public override string WhyUnknown(ref Packet packet) => "ct status of a connection that is not new is not modelled";
+    public override string WhyUnknown(ref Packet packet) => "ct status of a connection that is not new, without the connection's translations (Flow.Nat)";
 }
 
 /// <summary>A condition the oracle does not model (<c>limit</c>, <c>fib</c>, <c>meta mark</c>, …): it may or may not hold.</summary>

@@ -38,6 +38,9 @@ internal struct Packet
     /// <summary>ct status bits the NAT steps so far have set: snat 0x10, dnat 0x20.</summary>
     public int NatStatus;
 
+    /// <summary>Whether <see cref="NatStatus"/> is known: always for a new packet, for another only when the flow gave its connection's translations.</summary>
+    public bool NatStatusKnown;
+
     public HookPath Path;
 
     public static Packet From(Flow flow)
@@ -61,6 +64,8 @@ internal struct Packet
             InputInterface = flow.Path == HookPath.Output ? "" : flow.InputInterface,
             OutputInterface = flow.Path == HookPath.Input ? "" : flow.OutputInterface,
             CtState = CtStateBit(flow.State),
+            NatStatus = isNewish ? 0 : (int)(flow.Nat ?? ConntrackNat.None),
+            NatStatusKnown = isNewish || flow.Nat is not null,
             TcpFlags = protocol != 6 ? -1 : flow.TcpFlags is { } flags ? (int)flags : isNewish ? (int)Oracle.TcpFlags.Syn : flow.State == ConntrackState.Established ? (int)Oracle.TcpFlags.Ack : -1,
             IcmpType = protocol is 1 or 58 ? flow.IcmpType ?? (protocol == 1 ? 8 : 128) : -1,
             IcmpCode = protocol is 1 or 58 ? flow.IcmpCode ?? 0 : -1,

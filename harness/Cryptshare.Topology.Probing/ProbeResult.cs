@@ -12,6 +12,7 @@ namespace Cryptshare.Topology.Probing;
 /// request header (http, https). Absent where nothing is delivered.
 /// </param>
 /// <param name="HttpStatus">http, https: the status code that came back.</param>
+/// <param name="Body">http, https with <c>options.readBody</c>: the start of the response body, scrubbed like the detail.</param>
 public sealed record ProbeResult(
     string Flow,
     string Source,
@@ -23,9 +24,13 @@ public sealed record ProbeResult(
     long ElapsedMs,
     string Detail,
     string? Marker = null,
-    int? HttpStatus = null)
+    int? HttpStatus = null,
+    string? Body = null)
 {
+    /// <summary>How much of a response body a probe returns at most (characters).</summary>
+    public const int MaxBodyLength = 4096;
+
     /// <summary>A result that echoes the request it answers.</summary>
-    public static ProbeResult For(ProbeRequest request, ProbeVerdict verdict, long elapsedMs, string detail, string? marker = null, int? httpStatus = null) =>
-        new(request.Flow, request.Source, request.Destination, request.Address, request.Port, request.Protocol, verdict, elapsedMs, detail, marker, httpStatus);
+    public static ProbeResult For(ProbeRequest request, ProbeVerdict verdict, long elapsedMs, string detail, string? marker = null, int? httpStatus = null, string? body = null) =>
+        new(request.Flow, request.Source, request.Destination, request.Address, request.Port, request.Protocol, verdict, elapsedMs, detail, marker, httpStatus, body);
 }

@@ -80,6 +80,7 @@ public sealed record ProbeCredentials(string User, string? Password = null, stri
 /// <param name="RemoteDirectory">scp: folder the file is uploaded into (default the login's home).</param>
 /// <param name="Command">ssh: command to run (default <c>true</c>); allowed when it exits 0.</param>
 /// <param name="HostKeySha256">ssh, scp: the expected host key fingerprint (SHA256, base64 as OpenSSH prints it); when absent any key is accepted and reported.</param>
+/// <param name="ReadBody">http, https: return the start of the response body (at most <see cref="ProbeResult.MaxBodyLength"/> characters, scrubbed) in <see cref="ProbeResult.Body"/>, for flows whose verdict depends on what the service answered (the Outlook REST call).</param>
 public sealed record ProbeOptions(
     string? Path = null,
     IReadOnlyDictionary<string, string>? Headers = null,
@@ -89,4 +90,22 @@ public sealed record ProbeOptions(
     string? Filter = null,
     string? RemoteDirectory = null,
     string? Command = null,
-    string? HostKeySha256 = null);
+    string? HostKeySha256 = null,
+    bool? ReadBody = null)
+{
+    /// <summary>
+    /// Request headers whose values are secrets: the agent masks them in its output like a password
+    /// (the Outlook add-in's password, product key and client id — the vendor says the client id
+    /// "should be treated like a password" — and HTTP authorization).
+    /// </summary>
+    public static readonly IReadOnlyList<string> SecretHeaders = ["X-CS-Password", "X-CS-ProductKey", "X-CS-ClientId", "Authorization", "Proxy-Authorization", "Cookie"];
+
+    /// <summary>The values of <see cref="SecretHeaders"/> this request carries, for scrubbing.</summary>
+    public IEnumerable<string> SecretHeaderValues() =>
+        (Headers ?? new Dictionary<string, string>())
+            .Where(h => SecretHeaders.Contains(h.Key, StringComparer.OrdinalIgnoreCase) && h.Value.Length > 0)
+            .Select(h => h.Value);
+
+    public override string ToString() =>
+        $"{nameof(ProbeOptions)} {{ Path = {Path}, Headers = [{string.Join(", ", (Headers ?? new Dictionary<string, string>()).Keys)}], ReadBody = {ReadBody} }}";
+}

@@ -1,0 +1,30 @@
+using Cryptshare.Topology.Fixtures.Topology;
+using Cryptshare.Topology.Model;
+using Cryptshare.Topology.Oracle;
+
+namespace Cryptshare.Topology.Cli.Matrix;
+
+/// <summary>
+/// Where the oracle and the kernel part: the prediction is not what the probe observed, or the
+/// kernel's trace names another rule than the oracle. Printed with both rules.
+/// </summary>
+internal sealed record MatrixFinding(string Case, string What, string Oracle, string Kernel)
+{
+    /// <summary>The findings of one probed case; none when prediction, observation and rules agree.</summary>
+    public static IEnumerable<MatrixFinding> Of(AttributedOutcome attributed)
+    {
+        var (outcome, prediction, kernel) = (attributed.Outcome, attributed.Prediction, attributed.Kernel);
+        var oracleSays = prediction.Verdict is { } v ? $"{v.ToWord()}: {prediction.Detail}" : $"no prediction: {prediction.Detail}";
+        var kernelSays = kernel is null ? $"no kernel attribution: {attributed.KernelNote}" : $"{Word(kernel.Verdict)}: {kernel.Detail}";
+        if (prediction.Verdict is { } predicted && predicted != outcome.Observed)
+        {
+            yield return new MatrixFinding(outcome.Case.Name, $"predicted {predicted.ToWord()}, observed {outcome.Observed.ToWord()} ({outcome.Detail})", oracleSays, kernelSays);
+        }
+        else if (prediction.Verdict is not null && !attributed.RulesAgree)
+        {
+            yield return new MatrixFinding(outcome.Case.Name, "the kernel applied another rule than the oracle names", oracleSays, kernelSays);
+        }
+    }
+
+    private static string Word(Oracle.Verdict verdict) => verdict.ToString().ToLowerInvariant();
+}

@@ -1,0 +1,48 @@
+using Cryptshare.Topology.Model;
+using Cryptshare.Topology.Reports;
+using Spectre.Console;
+
+namespace Cryptshare.Topology.Cli;
+
+/// <summary>The static matrix as people read it: per rule set a row per flow with the prediction and the rule that decides.</summary>
+internal static class StaticMatrixTable
+{
+    public static void Write(IAnsiConsole console, StaticMatrixReport report)
+    {
+        foreach (var ruleSet in report.RuleSets)
+        {
+            var table = new Table { Border = TableBorder.Rounded, Title = new TableTitle($"[bold]{Markup.Escape(ruleSet.Name)}[/] (static)") };
+            table.AddColumns("flow", "from", "to", "port", "expected", "predicted", "deciding rule", "how");
+            foreach (var flow in ruleSet.Flows)
+            {
+                table.AddRow(
+                    Markup.Escape(flow.Id),
+                    Markup.Escape(flow.From),
+                    Markup.Escape(flow.To),
+                    flow.Port.ToString(),
+                    flow.Expected?.ToWord() ?? "[grey]–[/]",
+                    Predicted(flow),
+                    Markup.Escape(MatrixTable.RuleName(flow.DecidingRule)),
+                    Markup.Escape(MatrixTable.Shorten(flow.Detail, 60)));
+            }
+
+            var unknown = ruleSet.Flows.Count(f => f.Predicted is null);
+            var mismatches = ruleSet.Flows.Count(f => !f.Matches);
+            table.Caption = new TableTitle(
+                (mismatches == 0 ? $"[green]{ruleSet.Flows.Count} flows, every prediction as expected[/]" : $"[red]{mismatches} of {ruleSet.Flows.Count} predictions differ from the expectation[/]")
+                + (unknown == 0 ? "" : $" [yellow]({unknown} not predictable: see how)[/]"));
+            console.Write(table);
+        }
+    }
+
+    private static string Predicted(StaticFlowReport flow)
+    {
+        if (flow.Predicted is not { } verdict)
+        {
+            return "[yellow]unknown[/]";
+        }
+
+        var colour = verdict == Verdict.Allowed ? "green" : verdict == Verdict.Broken ? "yellow" : "blue";
+        return flow.Matches ? $"[{colour}]{verdict.ToWord()}[/]" : $"[bold red]{verdict.ToWord()} ✗[/]";
+    }
+}

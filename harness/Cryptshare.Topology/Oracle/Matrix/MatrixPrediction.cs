@@ -1,0 +1,13 @@
+using ModelVerdict = Cryptshare.Topology.Model.Verdict;
+
+namespace Cryptshare.Topology.Oracle.Matrix;
+
+/// <summary>
+/// What a probe should observe and which rule decides it. <see cref="Verdict"/> is null when the
+/// oracle cannot tell (<see cref="Detail"/> says why). <see cref="Step"/> and <see cref="Hop"/>
+/// name the packet and the firewall that decided (for an allowed flow: the SYN at the firewall).
+/// </summary>
+public sealed record MatrixPrediction(ModelVerdict? Verdict, RuleReference? Rule, HandshakeStep Step, string Hop, string Detail)
+{
+    public bool IsKnown => Verdict is not null;
+}

@@ -1,0 +1,55 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Cryptshare.Topology.Model;
+
+namespace Cryptshare.Topology.Reports;
+
+/// <summary>
+/// report.json of <c>analyze</c>: the static matrix, in the shape of <see cref="MatrixReport"/> with
+/// nothing observed (<c>observed</c> and <c>elapsedMs</c> are null) and every flow's
+/// <c>predicted</c> verdict and <c>decidingRule</c> (source "oracle"). <see cref="Kind"/> says "static".
+/// </summary>
+public sealed record StaticMatrixReport(IReadOnlyList<StaticRuleSetReport> RuleSets, StaticReportTimings Timings)
+{
+    public const string StaticKind = "static";
+
+    public string Kind => StaticKind;
+
+    /// <summary>Every prediction matches its expectation (a flow without either matches trivially).</summary>
+    [JsonIgnore]
+    public bool AllMatched => RuleSets.All(r => r.Flows.All(f => f.Matches));
+
+    public void WriteTo(string folder)
+    {
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "report.json"), JsonSerializer.Serialize(this, MatrixReport.Json));
+    }
+
+    public static StaticMatrixReport Read(string path) =>
+        JsonSerializer.Deserialize<StaticMatrixReport>(File.ReadAllText(path), MatrixReport.Json) ?? throw new InvalidDataException($"{path}: empty report");
+}
+
+/// <summary>One rule set of the static matrix; <see cref="ParsedBy"/> names the nft that parsed it.</summary>
+public sealed record StaticRuleSetReport(string Name, string Sha256, string ParsedBy, IReadOnlyList<StaticFlowReport> Flows);
+
+/// <summary>One flow of the static matrix: the fields of <see cref="FlowReport"/>; <see cref="Detail"/> is the oracle's account of the handshake.</summary>
+public sealed record StaticFlowReport(
+    string Id,
+    string From,
+    string To,
+    int Port,
+    Verdict? Expected,
+    Verdict? Observed,
+    long? ElapsedMs,
+    string Detail,
+    bool Required,
+    bool Exposure,
+    Verdict? Predicted,
+    [property: JsonConverter(typeof(NestedJsonTextConverter))] string? DecidingRule)
+{
+    /// <summary>The prediction is the expected verdict, or there is nothing to compare (no expectation, or no prediction).</summary>
+    [JsonIgnore]
+    public bool Matches => Expected is null || Predicted is null || Expected == Predicted;
+}
+
+public sealed record StaticReportTimings(long ParseMs, long PredictMs);

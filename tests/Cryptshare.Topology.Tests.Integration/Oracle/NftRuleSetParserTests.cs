@@ -1,0 +1,64 @@
+using Cryptshare.Topology.Fixtures.Engine;
+using Cryptshare.Topology.Fixtures.Firewall;
+using Cryptshare.Topology.Flows;
+using Cryptshare.Topology.Model;
+using Cryptshare.Topology.Oracle.Matrix;
+using Cryptshare.Topology.RuleSets;
+
+namespace Cryptshare.Topology.Tests.Integration.Oracle;
+
+/// <summary>
+/// The two ways `analyze` has nft parse a rule set (a private network namespace with this machine's
+/// nft; one throw-away firewall container with the live firewall's nft): the same predictions, the
+/// library's expectations, and nft's own message with file, line and column for a bad rule set.
+/// </summary>
+[TestFixture]
+[Category("Oracle")]
+public sealed class NftRuleSetParserTests
+{
+    private static readonly FlowCatalog Catalog = FlowCatalog.Load(Path.Combine(RepositoryLayout.Fixtures, "flows", "catalog.yml"));
+    private static readonly TopologyDefinition Topology = TopologyLoader.Load(Path.Combine(RepositoryLayout.Fixtures, "topologies", "default.yml"), Catalog);
+
+    public static IEnumerable<string> Ways => ["namespace", "container"];
+
+    [TestCaseSource(nameof(Ways))]
+    public async Task PredictsTheLibrarysExpectations(string way)
+    {
+        await using var parser = Create(way);
+        foreach (var ruleSet in RuleSetLoader.LoadLibrary(Path.Combine(RepositoryLayout.Fixtures, "rulesets"), Catalog))
+        {
+            var parsed = await parser.ParseAsync(ruleSet, Topology);
+            Assert.That(parsed.HostFirewallJson is null, Is.EqualTo(ruleSet.HostFirewall is null), ruleSet.Name);
+            var report = StaticMatrix.Predict(Topology, Catalog, ruleSet, parsed.FirewallJson, parsed.HostFirewallJson, parsed.ParsedBy);
+            Assert.That(report.Flows.Where(f => f.Predicted != f.Expected).Select(f => $"{ruleSet.Name} {f.Id}/{f.From}: expected {f.Expected}, predicted {f.Predicted} ({f.Detail})"), Is.Empty);
+        }
+    }
+
+    [TestCaseSource(nameof(Ways))]
+    public async Task ABadRuleSetGetsNftsMessageWithTheCallersFileLineAndColumn(string way)
+    {
+        await using var parser = Create(way);
+        var ruleSet = new RuleSet("bad", "/srv/customer/bad.nft", "table inet x {\n\tchain c {\n\t\ttype filter hook forward priority 0;\n\t\ttcp dport 80 acept\n\t}\n}\n", null, new Dictionary<string, System.Net.IPAddress>(), null);
+        var error = Assert.ThrowsAsync<NftParseException>(() => parser.ParseAsync(ruleSet, Topology));
+        Assert.That(error!.Message, Does.StartWith("/srv/customer/bad.nft:4:").And.Contain("Error: syntax error"));
+    }
+
+    [TestCaseSource(nameof(Ways))]
+    public async Task ABadHostFirewallIsNamedByItsOwnFile(string way)
+    {
+        await using var parser = Create(way);
+        var ruleSet = new RuleSet("host", "/srv/customer/host.nft", "table inet x {\n}\n", null, new Dictionary<string, System.Net.IPAddress>(), "tcp dport 9090 dorp\n");
+        var error = Assert.ThrowsAsync<NftParseException>(() => parser.ParseAsync(ruleSet, Topology));
+        Assert.That(error!.Message, Does.StartWith("/srv/customer/host.host.nft:1:"));
+    }
+
+    private static NftRuleSetParser Create(string way)
+    {
+        if (way == "namespace" && !NftRuleSetParser.NamespaceAvailable)
+        {
+            Assert.Ignore("this machine cannot parse in a private network namespace (needs root, nft, ip and unshare)");
+        }
+
+        return way == "namespace" ? NftRuleSetParser.InNamespace() : NftRuleSetParser.InContainer();
+    }
+}

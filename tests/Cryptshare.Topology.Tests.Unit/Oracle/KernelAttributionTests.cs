@@ -1,0 +1,97 @@
+using System.Net;
+using Cryptshare.Topology.Fixtures.Engine;
+using Cryptshare.Topology.Oracle;
+using Cryptshare.Topology.Oracle.Kernel;
+using Cryptshare.Topology.Oracle.Matrix;
+
+namespace Cryptshare.Topology.Tests.Unit.Oracle;
+
+/// <summary>
+/// Reading <c>nft -a monitor trace</c> (matrix/trace-lab.trace, captured from nft 1.0.6 with the rule
+/// set matrix/trace-lab.nft) and naming the rule that decided each probed connection.
+/// </summary>
+[TestFixture]
+[Category("Oracle")]
+public sealed class KernelAttributionTests
+{
+    private static readonly string Folder = Path.Combine(RepositoryLayout.Root, "tests", "Cryptshare.Topology.Tests.Unit", "Oracle", "matrix");
+
+    private static KernelAttribution Lab() =>
+        new(File.ReadAllLines(Path.Combine(Folder, "trace-lab.trace")), File.ReadAllText(Path.Combine(Folder, "trace-lab.json")));
+
+    private static ProbedConnection To(string address, int port) => new(IPAddress.Parse("10.99.1.10"), "internet", IPAddress.Parse(address), port, Exchange: false);
+
+    [TestCase(80, Verdict.Accept, "web", 7L, "tcp dport 80 accept comment \"web ok\"")]
+    [TestCase(81, Verdict.Drop, "forward", null, "policy drop")]
+    [TestCase(82, Verdict.Drop, "forward", null, "policy drop")]
+    [TestCase(443, Verdict.Drop, "web", 5L, "tcp dport 443 drop comment \"no tls\"")]
+    [TestCase(90, Verdict.Accept, "forward", 13L, "tcp dport vmap { 90 : accept, 91 : drop, 92 : jump web }")]
+    [TestCase(91, Verdict.Drop, "forward", 13L, "tcp dport vmap { 90 : accept, 91 : drop, 92 : jump web }")]
+    [TestCase(92, Verdict.Drop, "forward", null, "policy drop")]
+    [TestCase(83, Verdict.Reject, "forward", 14L, "tcp dport 83 reject with tcp reset comment \"rst\"")]
+    [TestCase(84, Verdict.Reject, "forward", 15L, "tcp dport 84 reject")]
+    public void NamesTheRuleThatDecidedTheConnection(int port, Verdict verdict, string chain, long? handle, string text)
+    {
+        var decision = Lab().Attribute(To("10.99.2.10", port), out var why);
+        Assert.That(decision, Is.Not.Null, why);
+        Assert.That((decision!.Verdict, decision.Rule!.Chain, decision.Rule.Handle, decision.Rule.Text), Is.EqualTo((verdict, chain, handle, text)), decision.Detail);
+    }
+
+    [Test]
+    public void TheAcceptingRuleOfADnatConnectionIsTheFilterRuleNotTheTranslation()
+    {
+        var decision = Lab().Attribute(To("10.99.1.254", 8080), out var why);
+        Assert.That(decision, Is.Not.Null, why);
+        Assert.That((decision!.Verdict, decision.Rule!.Table, decision.Rule.Chain, decision.Rule.Handle, decision.Rule.Comment), Is.EqualTo((Verdict.Accept, "filter", "web", 7L, "web ok")));
+        Assert.That(decision.Detail, Does.Contain("SYN-ACK accepted by inet filter forward #8"), "the reply came back by the established rule");
+    }
+
+    [Test]
+    public void AConnectionTheTraceNeverSawHasNoAttribution()
+    {
+        Assert.That(Lab().Attribute(To("10.99.2.99", 80), out var why), Is.Null);
+        Assert.That(why, Does.StartWith("no SYN from 10.99.1.10 to 10.99.2.99:80"));
+    }
+
+    [Test]
+    public void TheOracleNamesTheSameRulesAsTheKernel()
+    {
+        var routing = new StaticRouting()
+            .WithInterface("internet", IPAddress.Parse("10.99.1.254"), 24)
+            .WithInterface("dmz", IPAddress.Parse("10.99.2.254"), 24);
+        var oracle = new MatrixOracle(routing, File.ReadAllText(Path.Combine(Folder, "trace-lab.json")));
+        var kernel = Lab();
+        foreach (var (address, port) in new[] { ("10.99.2.10", 80), ("10.99.2.10", 81), ("10.99.2.10", 82), ("10.99.2.10", 443), ("10.99.2.10", 90), ("10.99.2.10", 91), ("10.99.2.10", 92), ("10.99.2.10", 83), ("10.99.2.10", 84), ("10.99.2.10", 85), ("10.99.1.254", 8080) })
+        {
+            var connection = To(address, port);
+            var predicted = oracle.Predict(connection);
+            var decided = kernel.Attribute(connection, out _);
+            Assert.That(MatrixOracle.SameRule(predicted.Rule, decided!.Rule), Is.True, $"{connection}: oracle {predicted.Rule}, kernel {decided.Rule}");
+        }
+    }
+
+    [TestCase("iif \"dmz\" oif \"internet\" ip saddr 10.99.2.10 ip daddr 10.99.1.10 ip protocol 6 ip length 60 tcp sport 80 tcp dport 44754 tcp flags == 0x12 tcp window 65160", "10.99.2.10", 80, 44754, TcpFlags.Syn | TcpFlags.Ack)]
+    [TestCase("iif \"south\" ip saddr 172.19.0.3 ip daddr 172.18.0.2 ip protocol tcp ip length 60 tcp sport 40478 tcp dport 8080 tcp flags == syn tcp window 64240", "172.19.0.3", 40478, 8080, TcpFlags.Syn)]
+    [TestCase("iif \"a\" ip saddr 10.0.0.1 ip daddr 10.0.0.2 tcp sport 1 tcp dport 2 tcp flags == (fin | ack)", "10.0.0.1", 1, 2, TcpFlags.Fin | TcpFlags.Ack)]
+    public void ReadsPacketHeaders(string text, string source, int sourcePort, int destinationPort, TcpFlags flags)
+    {
+        var header = TraceLog.ParseHeader(text);
+        Assert.That((header.Source, header.Protocol, header.SourcePort, header.DestinationPort, header.Flags),
+            Is.EqualTo((IPAddress.Parse(source), (int?)6, (int?)sourcePort, (int?)destinationPort, (TcpFlags?)flags)));
+    }
+
+    [Test]
+    public void AReusedTraceIdStartsANewPacketAtTheTraceTable()
+    {
+        var packets = TraceLog.Parse(File.ReadAllLines(Path.Combine(Folder, "trace-lab.trace")));
+        var reused = packets.Where(p => p.Id == "7d1f8817").ToList();
+        Assert.That(reused.Select(p => p.Header.Flags), Is.EqualTo(new TcpFlags?[] { TcpFlags.Syn, TcpFlags.Fin | TcpFlags.Ack }));
+    }
+
+    [Test]
+    public void AnUnfinishedLastLineIsSkipped()
+    {
+        var packets = TraceLog.Parse(["trace id 1 inet ctt_trace prerouting packet: iif \"a\" ip saddr 10.0.0.1 ip daddr 10.0.0.2 ip protocol tcp tcp sport 1 tcp dport 2 tcp flags == syn", "trace id 1 inet lab forward rule accept # hand"]);
+        Assert.That(packets.Single().Passes.Single().Events, Is.Empty);
+    }
+}
