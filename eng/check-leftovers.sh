@@ -5,7 +5,12 @@ set -uo pipefail
 command -v docker >/dev/null && timeout 5 docker info >/dev/null 2>&1 || exit 0
 containers=$(docker ps -aq --filter label=org.cryptshare-topology)
 networks=$(docker network ls -q --filter label=org.cryptshare-topology)
-images=$(docker images -q --filter label=org.cryptshare-topology --filter label!=org.cryptshare-topology.cached-image)
+# Images the harness labelled but not as its cache (docker's filter has no "label is absent").
+images=""
+for id in $(docker images -q --filter label=org.cryptshare-topology | sort -u); do
+  cached=$(docker image inspect --format '{{index .Config.Labels "org.cryptshare-topology.cached-image"}}' "$id" 2>/dev/null)
+  [ -n "$cached" ] || images="$images $id"
+done
 cached=$(docker images --filter label=org.cryptshare-topology.cached-image --format '{{.Repository}}:{{.Tag}}' | tr '\n' ' ')
 echo "[leftovers] cached images kept: ${cached:-none}"
 if [ -n "$containers$networks$images" ]; then
