@@ -63,7 +63,9 @@ Pin-Priority: 100
 PIN
   fi
   DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io/trixie docker-compose/trixie >&2
+  # -t trixie is the recipe checked on these machines (ENVIRONMENT.md). Note: it resolves the
+  # dependencies from trixie too, so libc6, systemd and friends are upgraded along with the engine.
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -t trixie docker.io docker-compose >&2
 }
 
 start_engine() {
