@@ -116,7 +116,11 @@ seed_base_image() {
   esac
   is_debian_root || fail "base image $image is missing, no registry answers, and building it needs root on Debian (debootstrap)."
   say "no registry answers; building $image with debootstrap (about 25 s)"
-  command -v debootstrap >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >&2
+  if ! command -v debootstrap >/dev/null; then
+    # A fresh machine's package lists may be empty: update once if the install finds nothing.
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >&2 \
+      || { DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >&2; }
+  fi
   local root
   root=$(mktemp -d /var/tmp/ctt-rootfs.XXXXXX)
   debootstrap --variant=minbase bookworm "$root" "$(debian_uri)" >"$LOG_DIR/debootstrap.log" 2>&1 \
