@@ -49,7 +49,10 @@ public static class MatrixPlanner
                     port,
                     expected,
                     Required: topology.Profile.Requires(flow.Required) && !flow.IsExposureFrom(role),
-                    Exposure: flow.IsExposureFrom(role)));
+                    Exposure: flow.IsExposureFrom(role))
+                {
+                    SourceInterface = topology.Zone(source.Zone).Interface,
+                });
             }
         }
 

@@ -19,6 +19,9 @@ public sealed record ProbeCase(
     bool Required,
     bool Exposure)
 {
+    /// <summary>The firewall interface the probe enters by: the source zone's (a customer's eth1 …).</summary>
+    public string SourceInterface { get; init; } = Source.Zone;
+
     public string Key => RuleSets.RuleSet.Key(Flow.Id, FromRole);
 
     public string Name => $"{RuleSet}/{Flow.Id}/{FromRole}";

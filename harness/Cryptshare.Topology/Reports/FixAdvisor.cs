@@ -31,7 +31,7 @@ public static class FixAdvisor
         {
             var inside = flow.Context.Topology?.Zones
                 .Where(z => z.Role is Flows.ZoneRoles.Admin or Flows.ZoneRoles.Intranet)
-                .Select(z => $"\"{z.Name}\"")
+                .Select(z => $"\"{z.Interface}\"")
                 .ToList() is { Count: > 0 } names ? string.Join(", ", names) : "\"admin\", \"intranet\"";
             return $"restrict {rule} to the intranet as the documentation recommends: take \"{flow.SourceInterface}\" out of its interfaces (e.g. iifname {{ {inside} }})";
         }

@@ -12,7 +12,7 @@ public sealed record FlowUnderDiagnosis(
     DiagnosisContext Context)
 {
     /// <summary>The firewall interface (zone name) the flow comes in on.</summary>
-    public string SourceInterface => Context.SourceZone(Flow.From)?.Name ?? Flow.From;
+    public string SourceInterface => Context.SourceZone(Flow.From)?.Interface ?? Flow.From;
 
     /// <summary>The role of the zone the flow comes from (internet, intranet, admin, dmz).</summary>
     public string SourceRole => Context.SourceZone(Flow.From)?.Role ?? Flow.From;
@@ -37,7 +37,8 @@ public sealed record FlowUnderDiagnosis(
                 return $"a rule accepting tcp port {Flow.Port} from the {Flow.From} zone to {Flow.To}";
             }
 
-            return $"`iifname \"{SourceInterface}\" oifname \"{host.Zone}\" ip daddr {host.Address} tcp dport {Flow.Port} accept`";
+            var outInterface = Context.Topology?.Zones.FirstOrDefault(z => z.Name == host.Zone)?.Interface ?? host.Zone;
+            return $"`iifname \"{SourceInterface}\" oifname \"{outInterface}\" ip daddr {host.Address} tcp dport {Flow.Port} accept`";
         }
     }
 }

@@ -48,7 +48,7 @@ public sealed class MatrixOracle
 
     public NftOracle? HostFirewall { get; }
 
-    /// <summary>The oracle for a topology: the firewall routes between its zones (interfaces named after them).</summary>
+    /// <summary>The oracle for a topology: the firewall routes between its zones (through each zone's interface name).</summary>
     public static MatrixOracle For(TopologyDefinition topology, string firewallJson, string? hostFirewallJson = null, MatrixOracleOptions? options = null)
     {
         var server = topology.Hosts.FirstOrDefault(h => h.Kind == HostKinds.CryptshareServer);
@@ -62,7 +62,7 @@ public sealed class MatrixOracle
         var routing = new StaticRouting();
         foreach (var zone in topology.Zones)
         {
-            routing.WithInterface(zone.Name, zone.FirewallAddress, zone.Subnet.PrefixLength);
+            routing.WithInterface(zone.Interface, zone.FirewallAddress, zone.Subnet.PrefixLength);
         }
 
         return routing;
@@ -70,7 +70,7 @@ public sealed class MatrixOracle
 
     /// <summary>The connection a probe case opens: from its source host's zone to its address (the published one for a DNAT case).</summary>
     public static ProbedConnection ConnectionOf(ProbeCase probeCase) =>
-        new(probeCase.Source.Address, probeCase.Source.Zone, probeCase.Address, probeCase.Port, Exchange: probeCase.Flow.Protocol != "tcp");
+        new(probeCase.Source.Address, probeCase.SourceInterface, probeCase.Address, probeCase.Port, Exchange: probeCase.Flow.Protocol != "tcp");
 
     public MatrixPrediction Predict(ProbeCase probeCase) => Predict(ConnectionOf(probeCase));
 
