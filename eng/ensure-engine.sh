@@ -70,7 +70,24 @@ PIN
 
 start_engine() {
   mkdir -p "$LOG_DIR"
-  if ! pgrep -x dockerd >/dev/null; then
+  # A dockerd that is still starting is waited for; a dead one (a zombie left by a killed session
+  # counts as a process to pgrep) is not, so look at the process state too.
+  local live=""
+  for pid in $(pgrep -x dockerd || true); do
+    case "$(ps -o stat= -p "$pid" 2>/dev/null)" in Z*|"") ;; *) live=$pid ;; esac
+  done
+  if [ -z "$live" ]; then
+    # A killed dockerd may still be going away, and leaves its pid file behind: wait for the old
+    # process to be gone (or a zombie), then drop the stale file so the new daemon can start.
+    local old
+    old=$(cat /var/run/docker.pid 2>/dev/null || true)
+    if [ -n "$old" ]; then
+      for _ in $(seq 1 100); do
+        case "$(ps -o stat= -p "$old" 2>/dev/null)" in Z*|"") break ;; esac
+        sleep 0.1
+      done
+      case "$(ps -o stat= -p "$old" 2>/dev/null)" in Z*|"") rm -f /var/run/docker.pid ;; esac
+    fi
     say "starting dockerd (log: $LOG_DIR/dockerd.log)"
     # The packaged dockerd; a client-only docker on PATH (/usr/local/bin) must not shadow it.
     local dockerd=/usr/sbin/dockerd
