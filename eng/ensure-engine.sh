@@ -63,9 +63,12 @@ Pin-Priority: 100
 PIN
   fi
   DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
-  # -t trixie is the recipe checked on these machines (ENVIRONMENT.md). Note: it resolves the
-  # dependencies from trixie too, so libc6, systemd and friends are upgraded along with the engine.
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -t trixie docker.io docker-compose >&2
+  # Only these three packages are selected from trixie (pkg/suite); every dependency apt can satisfy
+  # from bookworm stays bookworm's. Never apt's target-release switch (-t) with trixie: it raises all of trixie to priority
+  # 990 for the command, so libc6, systemd, perl, openssl, base-files and python3 would be upgraded
+  # to the next Debian release along with the engine.
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    docker.io/trixie docker-cli/trixie docker-compose/trixie >&2
 }
 
 start_engine() {
