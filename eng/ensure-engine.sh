@@ -413,6 +413,7 @@ plan_apt() {
 }
 
 plan_engine() {
+  # Returns 1 where the set-up would stop (nothing after that step would happen).
   local api pid packages dockerd
   api=$(server_api || true)
   if ! is_debian_root; then
@@ -421,7 +422,7 @@ plan_engine() {
     else
       step "no Docker engine answers; as this is not root on Debian, install nothing: stop and ask you to start or install Docker (Engine $MIN_DOCKERD_MAJOR+)"
     fi
-    return 0
+    return 1
   fi
   if ! engine_installed; then
     plan_apt
@@ -447,6 +448,7 @@ plan_engine() {
   fi
   if [ -n "$api" ]; then
     step "the running engine answers with API $api: stop and ask you to restart it on the new dockerd"
+    return 1
   elif under_systemd; then
     step "start docker.service (systemctl start docker) unless the install started it, then wait until it answers with API >= $MIN_API"
   elif pid=$(live_dockerd); then
@@ -500,13 +502,14 @@ plan_base_image() {
 }
 
 print_plan() {
-  api_ok || plan_engine
-  plan_base_image
+  if api_ok || plan_engine; then
+    plan_base_image
+  fi
   if [ "$PLAN_STEP" -eq 0 ]; then
     printf 'nothing to do: the Docker engine answers with API %s and %s is cached.\n' "$(server_api)" "$BASE_IMAGE"
     return 0
   fi
-  step "the tools' output goes to $LOG; the last line on the terminal lists what was changed"
+  is_debian_root && step "the tools' output goes to $LOG; the last line on the terminal lists what was changed"
   printf 'The set-up would do this on this machine (nothing has been changed yet):\n%s' "$PLAN"
 }
 
