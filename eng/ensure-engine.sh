@@ -39,6 +39,7 @@ export LC_ALL=C
 CHANGES=()       # what this run changed, for the closing line
 SCRATCH_DIRS=()  # temporary folders this run created (mktemp), removed on exit
 LOG_OPEN=""
+LOG_FIRST_LINE=1 # where this run's part of the log begins
 
 cleanup() {
   local dir
@@ -66,6 +67,7 @@ open_log() {
     LOG=$(mktemp "${TMPDIR:-/tmp}/cryptshare-topology-setup.XXXXXX.log")
   fi
   LOG_OPEN=1
+  LOG_FIRST_LINE=$(($(wc -l <"$LOG") + 1))
   printf '\n=== %s eng/ensure-engine.sh (pid %s)\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$$" >>"$LOG"
 }
 
@@ -106,8 +108,8 @@ run_logged() {
   {
     printf '\ncryptshare-topology: set-up failed: %s (exit code %s).\n' "$what" "$status"
     printf 'Last lines of %s:\n' "$LOG"
-    # dpkg and apt draw progress with carriage returns: one line each here.
-    tr '\r' '\n' <"$LOG" | grep -v '^[[:space:]]*$' | tail -n 15 | sed 's/^/    /'
+    # This run's lines only. dpkg and apt draw progress with carriage returns: one line each here.
+    tail -n "+$LOG_FIRST_LINE" "$LOG" | tr '\r' '\n' | grep -v '^[[:space:]]*$' | tail -n 15 | sed 's/^/    /'
     if [ "${#CHANGES[@]}" -gt 0 ]; then
       printf 'Changed before the failure: %s.\n' "$(joined "${CHANGES[@]}")"
     fi

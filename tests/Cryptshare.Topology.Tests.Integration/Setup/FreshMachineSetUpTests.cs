@@ -229,6 +229,7 @@ public sealed partial class FreshMachineSetUpTests
             Assert.That(message, Does.Contain("set-up failed: debootstrap"));
             Assert.That(message, Does.Contain($"Last lines of {EngineHostContainer.SetUpLog}:"));
             Assert.That(message, Does.Contain("Failed getting release file http://127.0.0.1:9/"), "debootstrap's own complaint about the mirror, from the log");
+            Assert.That(message, Does.Not.Contain("Base system installed successfully"), "only this run's lines of the log, not the earlier set-up's");
             Assert.That(message, Does.Contain($"The whole log: {EngineHostContainer.SetUpLog}"));
             Assert.That(message, Does.Not.Contain("   at "), "no stack trace");
             Assert.That(_scratchLeft.Stdout, Is.Empty, "the failed build's temporary root is removed");
