@@ -410,8 +410,9 @@ plan_apt() {
   SCRATCH_APT=(-o "Dir::Etc::SourceParts=$dir/sources.list.d" -o "Dir::Etc::PreferencesParts=$dir/preferences.d"
     -o "Dir::State::Lists=$dir/lists" -o "Dir::Cache=$dir/cache" -o "APT::Sandbox::User=root" -o "Debug::NoLocking=1")
   printf '(planning: reading the package lists of this machine'"'"'s sources and of trixie into %s, removed afterwards)\n' "$dir" >&2
-  apt-get "${SCRATCH_APT[@]}" update >/dev/null 2>&1 \
-    || fail "planning needs the package lists, and apt-get update into $dir failed: is $uri reachable?"
+  if ! apt-get "${SCRATCH_APT[@]}" update >"$dir/update.log" 2>&1; then
+    fail "planning needs the package lists, and apt-get update into $dir failed: $(grep -E '^(E|W): ' "$dir/update.log" | tail -n 3 | paste -sd' ' -)"
+  fi
 }
 
 plan_engine() {
