@@ -51,6 +51,7 @@ public static class RuleSetLoader
         string file, string text, FlowCatalog catalog)
     {
         var yaml = YamlInput.Parse(file, text);
+        yaml.OnlyKeys(yaml.Root, "expectations", "expect", "via");
         var expectations = new Dictionary<string, Verdict>();
         var expectNode = yaml.Mapping(yaml.Required(yaml.Root, "expect", "expectations"), "expect");
         foreach (var (key, keyNode, value) in yaml.Entries(expectNode, "expect"))
@@ -58,19 +59,19 @@ public static class RuleSetLoader
             var parts = key.Split('/');
             if (parts.Length != 2)
             {
-                throw yaml.Error(keyNode, $"expect: '{key}' should be flow-id/from-zone, e.g. ui-https/internet");
+                throw yaml.Error(keyNode, $"expect: '{Printable.Visible(key)}' should be flow-id/from-zone, e.g. ui-https/internet");
             }
 
-            var flow = catalog.Find(parts[0]) ?? throw yaml.Error(keyNode, $"expect: unknown flow id '{parts[0]}'");
+            var flow = catalog.Find(parts[0]) ?? throw yaml.Error(keyNode, $"expect: unknown flow id '{Printable.Visible(parts[0])}'{(NearestWord.Find(parts[0], catalog.Flows.Select(f => f.Id)) is { } nearest ? $"; did you mean `{nearest}`?" : string.Empty)}");
             if (!flow.From.Contains(parts[1]))
             {
-                throw yaml.Error(keyNode, $"expect: flow '{flow.Id}' is not probed from '{parts[1]}' (from: {string.Join(", ", flow.From)})");
+                throw yaml.Error(keyNode, $"expect: flow '{flow.Id}' is not probed from '{Printable.Visible(parts[1])}' (from: {string.Join(", ", flow.From)})");
             }
 
             var word = yaml.Scalar(value, $"expect.{key}");
             if (!VerdictWords.TryParse(word, out var verdict))
             {
-                throw yaml.Error(value, $"expect.{key}: '{word}' is not a verdict ({VerdictWords.AllWords})");
+                throw yaml.Error(value, $"expect.{key}: '{Printable.Visible(word)}' is not a verdict ({VerdictWords.AllWords})");
             }
 
             expectations[key] = verdict;
@@ -83,13 +84,10 @@ public static class RuleSetLoader
             {
                 if (!ZoneRoles.All.Contains(role))
                 {
-                    throw yaml.Error(roleNode, $"via: unknown zone role '{role}'");
+                    throw yaml.Error(roleNode, $"via: unknown zone role '{Printable.Visible(role)}' (known: {string.Join(", ", ZoneRoles.All)})");
                 }
 
-                var addressText = yaml.Scalar(addressNode, $"via.{role}");
-                via[role] = IPAddress.TryParse(addressText, out var address)
-                    ? address
-                    : throw yaml.Error(addressNode, $"via.{role}: '{addressText}' is not an IP address");
+                via[role] = yaml.Ipv4Address(addressNode, $"via.{role}");
             }
         }
 
