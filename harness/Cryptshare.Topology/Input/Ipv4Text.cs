@@ -25,16 +25,17 @@ public static class Ipv4Text
         for (var i = 0; i < 4; i++)
         {
             var part = parts[i];
-            if (part.Length is 0 or > 3 || !part.All(char.IsAsciiDigit) || int.Parse(part) > 255)
-            {
-                problem = $"'{Printable.Visible(text)}' is not an IPv4 address: '{Printable.Visible(part)}' is not a decimal number 0–255";
-                return false;
-            }
-
-            if (part.Length > 1 && part[0] == '0')
+            var digits = part.Length is > 0 and <= 9 && part.All(char.IsAsciiDigit);
+            if (digits && part.Length > 1 && part[0] == '0' && int.Parse(part) <= 255)
             {
                 var octal = part.All(c => c < '8') ? $"as octal ({Convert.ToInt32(part, 8)})" : "as a bad octal number";
                 problem = $"'{text}' has a leading zero in '{part}', which some tools read {octal} and others as decimal: write {int.Parse(part)}";
+                return false;
+            }
+
+            if (!digits || int.Parse(part) > 255)
+            {
+                problem = $"'{Printable.Visible(text)}' is not an IPv4 address: '{Printable.Visible(part)}' is not a decimal number 0–255";
                 return false;
             }
 
