@@ -42,7 +42,7 @@ internal sealed record MatrixInputs(TopologyDefinition Topology, FlowCatalog Cat
                 loaded = ruleSet with { Text = translation.NftText };
             }
 
-            await preflight.CheckAsync(loaded.Text, ruleSet.SourceFile, ct);
+            await preflight.CheckAsync(loaded, ct: ct);
             checkedSets.Add(loaded);
         }
 

@@ -51,6 +51,10 @@ public static partial class Printable
             : withoutSequences;
     }
 
+    /// <summary>Each line of <paramref name="message"/> cut to <paramref name="maxLine"/> characters, saying how many were left out.</summary>
+    public static string ShortLines(string message, int maxLine) =>
+        string.Join('\n', message.Split('\n').Select(line => line.Length <= maxLine ? line : $"{line[..maxLine]}… ({line.Length - maxLine} more characters)"));
+
     /// <summary>Control characters (C0, DEL, C1) and the formatting characters that reorder or hide text (bidi overrides, zero-width marks).</summary>
     private static bool IsHidden(char c) =>
         char.IsControl(c) || CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.Format;

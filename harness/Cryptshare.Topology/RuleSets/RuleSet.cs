@@ -19,7 +19,12 @@ public sealed record RuleSet(
     IReadOnlyDictionary<string, IPAddress> Via,
     string? HostFirewall)
 {
-    public string Sha256 { get; } = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Text + "\0" + (HostFirewall ?? string.Empty))));
+    /// <summary>The files the rule set includes (<c>include "part.nft"</c>), relative to its folder; see <see cref="RuleFileIncludes"/>.</summary>
+    public IReadOnlyList<IncludedFile> Includes { get; init; } = [];
+
+    /// <summary>The rule set's identity in the history: its text, its host firewall and (when it has any) the files it includes.</summary>
+    public string Sha256 => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
+        Text + "\0" + (HostFirewall ?? string.Empty) + string.Concat(Includes.Select(i => $"\0{i.RelativePath}\0{i.Text}")))));
 
     public static string Key(string flowId, string fromRole) => $"{flowId}/{fromRole}";
 }

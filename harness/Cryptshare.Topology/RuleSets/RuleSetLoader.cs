@@ -30,21 +30,58 @@ public static class RuleSetLoader
 
     public static RuleSet Load(string path, FlowCatalog catalog)
     {
-        var text = YamlInput.ReadText(path);
+        var text = ReadRuleText(path);
+        var includes = RuleSetFormat.IsIptablesSave(text) ? [] : RuleFileIncludes.Resolve(path, text);
         // The expectation and host-firewall files sit beside the rule set under its name without
         // the extension: 01-documented.nft → 01-documented.expect.yml; acme.rules → acme.expect.yml.
         var stem = Path.Combine(Path.GetDirectoryName(path) ?? ".", Path.GetFileNameWithoutExtension(path));
         var name = Path.GetFileName(stem);
         var hostFile = stem + HostFirewallSuffix;
-        var hostFirewall = File.Exists(hostFile) ? File.ReadAllText(hostFile) : null;
+        var hostFirewall = File.Exists(hostFile) ? ReadHostFirewall(hostFile) : null;
         var expectFile = stem + ExpectationSuffix;
         if (!File.Exists(expectFile))
         {
-            return new RuleSet(name, path, text, null, new Dictionary<string, IPAddress>(), hostFirewall);
+            return new RuleSet(name, path, text, null, new Dictionary<string, IPAddress>(), hostFirewall) { Includes = includes };
         }
 
         var (expectations, via) = ReadExpectations(expectFile, File.ReadAllText(expectFile), catalog);
-        return new RuleSet(name, path, text, expectations, via, hostFirewall);
+        return new RuleSet(name, path, text, expectations, via, hostFirewall) { Includes = includes };
+    }
+
+    /// <summary>
+    /// A rule file's text: refused when empty (no rules at all lets every flow through: most likely
+    /// a failed export) or binary (a NUL character: not nftables or iptables-save text).
+    /// </summary>
+    public static string ReadRuleText(string path, bool mayBeEmpty = false)
+    {
+        var text = YamlInput.ReadText(path);
+        if (!mayBeEmpty && string.IsNullOrWhiteSpace(text))
+        {
+            throw new InputException(path, 0, "the rule file is empty; give the output of `nft list ruleset` or of `iptables-save`");
+        }
+
+        var nul = text.IndexOf('\0');
+        if (nul >= 0)
+        {
+            throw new InputException(path, 1 + text.AsSpan(0, nul).Count('\n'), "a binary file (a NUL character), not nftables or iptables-save text");
+        }
+
+        return text;
+    }
+
+    /// <summary>
+    /// The server's host firewall: statements of one input chain, included by the server's own
+    /// wrapper (containers/cryptshare-server/host-firewall.nft), so an include of its own is refused.
+    /// </summary>
+    private static string ReadHostFirewall(string path)
+    {
+        var text = ReadRuleText(path, mayBeEmpty: true); // no statements: a host firewall that lets everything in
+        if (NftIncludes.Find(text) is [var include, ..])
+        {
+            throw new InputException(path, include.Line, $"include \"{Printable.Visible(include.Path)}\": a host firewall file holds the statements of the server's input chain; write them here instead of including them");
+        }
+
+        return text;
     }
 
     public static (IReadOnlyDictionary<string, Verdict> Expectations, IReadOnlyDictionary<string, IPAddress> Via) ReadExpectations(
