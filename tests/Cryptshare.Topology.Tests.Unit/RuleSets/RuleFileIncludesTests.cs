@@ -124,6 +124,7 @@ public sealed class RuleFileIncludesTests
         var after = RuleSetLoader.Load(Rules, Catalog);
         Assert.That(before.Includes.Select(i => i.RelativePath), Is.EqualTo(new[] { "part.nft" }));
         Assert.That(after.Sha256, Is.Not.EqualTo(before.Sha256), "an included file changed: the rule set is not the same");
+        Assert.That((before with { Text = "translated" }).Sha256, Is.EqualTo(before.Sha256), "a translation keeps the file's identity");
         var library = RuleSetLoader.Load(Path.Combine(RepositoryLayout.Fixtures, "rulesets", "01-documented.nft"), Catalog);
         Assert.That(library.Sha256, Is.EqualTo(new Cryptshare.Topology.RuleSets.RuleSet(library.Name, library.SourceFile, library.Text, null, library.Via, library.HostFirewall).Sha256), "without includes the identity is as before");
     }
