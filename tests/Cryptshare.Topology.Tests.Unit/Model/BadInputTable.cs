@@ -10,6 +10,9 @@ namespace Cryptshare.Topology.Tests.Unit.Model;
 /// </summary>
 public sealed record BadInputCase(string Name, IReadOnlyList<string> Args, IReadOnlyDictionary<string, string> Files, int Exit, string Says, IReadOnlyList<string> Never)
 {
+    /// <summary>Environment variables for the tool ({dir} and {repo} not yet filled in).</summary>
+    public IReadOnlyDictionary<string, string> Env { get; init; } = new Dictionary<string, string>();
+
     public static string Folder => Path.Combine(RepositoryLayout.Root, "tests", "Cryptshare.Topology.Tests.Integration", "Cli", "BadInputs");
 
     public static IReadOnlyList<BadInputCase> Read(string fileName)
@@ -22,7 +25,10 @@ public sealed record BadInputCase(string Name, IReadOnlyList<string> Args, IRead
             map.Children.TryGetValue(new YamlScalarNode("files"), out var files) ? ((YamlMappingNode)files).Children.ToDictionary(f => ((YamlScalarNode)f.Key).Value!, f => ((YamlScalarNode)f.Value).Value!) : new Dictionary<string, string>(),
             int.Parse(Text(map, "exit")),
             Text(map, "says"),
-            map.Children.TryGetValue(new YamlScalarNode("never"), out var never) ? ((YamlSequenceNode)never).Children.Select(n => ((YamlScalarNode)n).Value!).ToList() : [])).ToList();
+            map.Children.TryGetValue(new YamlScalarNode("never"), out var never) ? ((YamlSequenceNode)never).Children.Select(n => ((YamlScalarNode)n).Value!).ToList() : [])
+        {
+            Env = map.Children.TryGetValue(new YamlScalarNode("env"), out var env) ? ((YamlMappingNode)env).Children.ToDictionary(e => ((YamlScalarNode)e.Key).Value!, e => ((YamlScalarNode)e.Value).Value!) : new Dictionary<string, string>(),
+        }).ToList();
     }
 
     /// <summary>Writes the case's files into <paramref name="folder"/> and returns its arguments with {dir} and {repo} filled in.</summary>
