@@ -28,8 +28,27 @@ public static class RuleSetLoader
     public static string CompanionFile(string ruleSetPath, string suffix) =>
         Path.Combine(Path.GetDirectoryName(ruleSetPath) ?? ".", Path.GetFileNameWithoutExtension(ruleSetPath)) + suffix;
 
+    /// <summary>
+    /// The rule sets named on a command line, in order. A host firewall file named together with
+    /// its rule set (as a shell's <c>*.nft</c> names <c>10-host-firewall.host.nft</c> beside
+    /// <c>10-host-firewall.nft</c>) comes along with that rule set and is not one of its own.
+    /// </summary>
+    public static IReadOnlyList<RuleSet> LoadAll(IReadOnlyList<string> paths, FlowCatalog catalog)
+    {
+        var named = paths.Select(Path.GetFullPath).ToHashSet();
+        return paths
+            .Where(p => !(IsHostFirewallFile(p) && named.Contains(Path.GetFullPath(RuleSetOfHostFirewall(p)))))
+            .Select(p => Load(p, catalog))
+            .ToList();
+    }
+
     public static RuleSet Load(string path, FlowCatalog catalog)
     {
+        if (IsHostFirewallFile(path) && File.Exists(RuleSetOfHostFirewall(path)))
+        {
+            throw new InputException(path, 0, $"the server's host firewall (statements of its input chain), not a rule set: give {Path.GetFileName(RuleSetOfHostFirewall(path))} beside it, which brings it along");
+        }
+
         var text = ReadRuleText(path);
         var includes = RuleSetFormat.IsIptablesSave(text) ? [] : RuleFileIncludes.Resolve(path, text);
         // The expectation and host-firewall files sit beside the rule set under its name without
@@ -83,6 +102,10 @@ public static class RuleSetLoader
 
         return text;
     }
+
+    private static bool IsHostFirewallFile(string path) => path.EndsWith(HostFirewallSuffix, StringComparison.Ordinal);
+
+    private static string RuleSetOfHostFirewall(string hostFile) => hostFile[..^HostFirewallSuffix.Length] + RuleSetExtension;
 
     public static (IReadOnlyDictionary<string, Verdict> Expectations, IReadOnlyDictionary<string, IPAddress> Via) ReadExpectations(
         string file, string text, FlowCatalog catalog)

@@ -140,6 +140,20 @@ public sealed class RuleFileIncludesTests
     }
 
     [Test]
+    public void AHostFirewallFileNamedBesideItsRuleSetComesAlongWithIt()
+    {
+        var folder = Path.Combine(RepositoryLayout.Fixtures, "rulesets");
+        var named = Directory.GetFiles(folder, "*.nft").Order(StringComparer.Ordinal).ToList();
+        Assert.That(named, Has.Some.EndsWith("10-host-firewall.host.nft"), "a shell's *.nft names the host firewall file too");
+        var ruleSets = RuleSetLoader.LoadAll(named, Catalog);
+        Assert.That(ruleSets.Select(r => r.Name), Is.EqualTo(RuleSetLoader.LoadLibrary(folder, Catalog).Select(r => r.Name)));
+        Assert.That(ruleSets.Single(r => r.Name == "10-host-firewall").HostFirewall, Is.Not.Null);
+
+        var error = Assert.Throws<InputException>(() => RuleSetLoader.LoadAll([Path.Combine(folder, "10-host-firewall.host.nft")], Catalog))!;
+        Assert.That(error.Message, Does.Contain("10-host-firewall.host.nft: the server's host firewall (statements of its input chain), not a rule set: give 10-host-firewall.nft beside it"));
+    }
+
+    [Test]
     public void AHostFirewallMayNotIncludeAnything()
     {
         File.WriteAllText(Rules, "table inet t {\n}\n");
