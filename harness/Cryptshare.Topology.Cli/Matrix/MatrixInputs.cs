@@ -42,7 +42,7 @@ internal sealed record MatrixInputs(TopologyDefinition Topology, FlowCatalog Cat
                 loaded = ruleSet with { Text = translation.NftText };
             }
 
-            await preflight.CheckAsync(loaded.Text, ruleSet.SourceFile, ct);
+            await preflight.CheckAsync(loaded, ct: ct);
             checkedSets.Add(loaded);
         }
 
@@ -54,7 +54,7 @@ internal sealed record MatrixInputs(TopologyDefinition Topology, FlowCatalog Cat
         var catalog = FlowCatalog.Load(CatalogPath);
         var definition = TopologyLoader.Load(topology?.FullName ?? DefaultTopologyPath, catalog);
         var paths = rules.Count > 0 ? rules.Select(r => r.FullName).ToList() : [DefaultRuleSetPath];
-        var ruleSets = paths.Select(p => RuleSetLoader.Load(p, catalog)).ToList();
+        var ruleSets = RuleSetLoader.LoadAll(paths, catalog);
         foreach (var ruleSet in ruleSets)
         {
             // Every probed flow must have an expectation line: planning checks that now, not mid-run.

@@ -31,6 +31,7 @@ public sealed partial class FlowCatalog
     public static FlowCatalog Parse(string file, string text)
     {
         var yaml = YamlInput.Parse(file, text);
+        yaml.OnlyKeys(yaml.Root, "catalog", "flows", "proxyProfiles");
         var list = yaml.Required(yaml.Root, "flows", "catalog") as YamlDotNet.RepresentationModel.YamlSequenceNode
             ?? throw yaml.Error(yaml.Root, "flows: expected a list of flows");
         var flows = new List<FlowDefinition>();
@@ -38,7 +39,13 @@ public sealed partial class FlowCatalog
         {
             var map = yaml.Mapping(node, "flows[]");
             var id = yaml.String(map, "id", "flows[]");
-            var where = $"flows.{id}";
+            var where = $"flows.{Printable.Visible(id)}";
+            if (!FlowId().IsMatch(id))
+            {
+                throw yaml.Error(map, $"{where}: a flow id is a–z, 0–9 and '-', starting with a letter");
+            }
+
+            yaml.OnlyKeys(map, where, "id", "port", "protocol", "direction", "from", "required", "closedFrom", "purpose", "breaks");
             if (flows.Any(f => f.Id == id))
             {
                 throw yaml.Error(map, $"{where}: flow id given twice");
@@ -104,10 +111,12 @@ public sealed partial class FlowCatalog
         {
             var map = yaml.Mapping(item, "proxyProfiles[]");
             var name = yaml.String(map, "name", "proxyProfiles[]");
-            if (!ProfileName().IsMatch(name))
+            if (!FlowId().IsMatch(name))
             {
-                throw yaml.Error(map, $"proxyProfiles.{name}: a profile name is a file name: a–z, 0–9 and '-', starting with a letter");
+                throw yaml.Error(map, $"proxyProfiles.{Printable.Visible(name)}: a profile name is a file name: a–z, 0–9 and '-', starting with a letter");
             }
+
+            yaml.OnlyKeys(map, $"proxyProfiles.{name}", "name", "does", "breaks");
 
             if (profiles.Any(p => p.Name == name))
             {
@@ -120,6 +129,7 @@ public sealed partial class FlowCatalog
         return profiles;
     }
 
-    [System.Text.RegularExpressions.GeneratedRegex("^[a-z][a-z0-9-]*$")]
-    private static partial System.Text.RegularExpressions.Regex ProfileName();
+    /// <summary>Flow ids and proxy profile names (which also name files): \z, not $, which would let a trailing newline through.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"\A[a-z][a-z0-9-]*\z")]
+    private static partial System.Text.RegularExpressions.Regex FlowId();
 }

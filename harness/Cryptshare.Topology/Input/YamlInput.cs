@@ -70,12 +70,39 @@ public sealed class YamlInput
     public string? OptionalString(YamlMappingNode map, string key, string where) =>
         Optional(map, key) is { } node ? Scalar(node, $"{where}.{key}") : null;
 
+    /// <summary>
+    /// Refuses a key of <paramref name="map"/> that is not one of <paramref name="known"/>, naming the
+    /// nearest known key: a mistyped key (<c>prots:</c>) would otherwise be ignored and its content
+    /// silently lost.
+    /// </summary>
+    public void OnlyKeys(YamlMappingNode map, string where, params string[] known)
+    {
+        foreach (var (key, keyNode, _) in Entries(map, where))
+        {
+            if (!known.Contains(key, StringComparer.Ordinal))
+            {
+                var hint = NearestWord.Find(key, known) is { } nearest
+                    ? $"did you mean `{nearest}`?"
+                    : $"known keys: {string.Join(", ", known)}";
+                throw Error(keyNode, $"{where}: `{Printable.Visible(key)}`: unknown key; {hint}");
+            }
+        }
+    }
+
+    /// <summary>An IPv4 address in strict dotted decimal (see <see cref="Ipv4Text"/>).</summary>
+    public System.Net.IPAddress Ipv4Address(YamlNode node, string where) =>
+        Ipv4Text.TryParseAddress(Scalar(node, where), out var address, out var problem) ? address : throw Error(node, $"{where}: {problem}");
+
+    /// <summary>An IPv4 network: its network address (no host bits) and prefix length, in strict dotted decimal.</summary>
+    public System.Net.IPNetwork Ipv4Network(YamlNode node, string where) =>
+        Ipv4Text.TryParseNetwork(Scalar(node, where), out var network, out var problem) ? network : throw Error(node, $"{where}: {problem}");
+
     public int Port(YamlNode node, string where)
     {
         var text = Scalar(node, where);
-        return int.TryParse(text, out var port) && port is > 0 and < 65536
+        return text.Length is > 0 and <= 5 && text.All(char.IsAsciiDigit) && text[0] != '0' && int.Parse(text) is var port and < 65536
             ? port
-            : throw Error(node, $"{where}: '{text}' is not a port (1–65535)");
+            : throw Error(node, $"{where}: '{Printable.Visible(text)}' is not a port (1–65535)");
     }
 
     public bool Bool(YamlMappingNode map, string key, string where, bool fallback)
@@ -86,7 +113,7 @@ public sealed class YamlInput
         }
 
         var text = Scalar(node, $"{where}.{key}");
-        return bool.TryParse(text, out var value) ? value : throw Error(node, $"{where}.{key}: '{text}' is not true or false");
+        return bool.TryParse(text, out var value) ? value : throw Error(node, $"{where}.{key}: '{Printable.Visible(text)}' is not true or false");
     }
 
     public IReadOnlyList<string> List(YamlMappingNode map, string key, string where)

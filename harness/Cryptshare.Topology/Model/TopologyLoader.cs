@@ -18,7 +18,13 @@ public static partial class TopologyLoader
     {
         var yaml = YamlInput.Parse(file, text);
         var root = yaml.Root;
+        yaml.OnlyKeys(root, "topology", "name", "profile", "zones", "hosts");
         var name = yaml.OptionalString(root, "name", "topology") ?? Path.GetFileNameWithoutExtension(file);
+        if (name.Any(char.IsControl))
+        {
+            throw yaml.Error(yaml.Required(root, "name", "topology"), $"topology.name: '{Printable.Visible(name)}' contains a control character");
+        }
+
         var profile = ReadProfile(yaml, yaml.Optional(root, "profile"));
         var zones = ReadZones(yaml, yaml.Mapping(yaml.Required(root, "zones", "topology"), "zones"));
         var hosts = ReadHosts(yaml, yaml.Mapping(yaml.Required(root, "hosts", "topology"), "hosts"), zones, catalog);
@@ -36,14 +42,7 @@ public static partial class TopologyLoader
         }
 
         var map = yaml.Mapping(node, "profile");
-        var known = new[] { "appliance", "linux", "mailPort", "ldap", "ldaps", "activeDirectoryGc", "archiving" };
-        foreach (var (key, keyNode, _) in yaml.Entries(map, "profile"))
-        {
-            if (!known.Contains(key))
-            {
-                throw yaml.Error(keyNode, $"profile: unknown field '{key}' (known: {string.Join(", ", known)})");
-            }
-        }
+        yaml.OnlyKeys(map, "profile", "appliance", "linux", "mailPort", "ldap", "ldaps", "activeDirectoryGc", "archiving");
 
         var mailPort = yaml.Optional(map, "mailPort") is { } mailNode ? yaml.Port(mailNode, "profile.mailPort") : 25;
         if (!DeploymentProfile.MailPorts.Contains(mailPort))
@@ -66,22 +65,24 @@ public static partial class TopologyLoader
         var zones = new List<ZoneDefinition>();
         foreach (var (name, keyNode, value) in yaml.Entries(map, "zones"))
         {
-            var where = $"zones.{name}";
-            if (name.Length > 15 || !InterfaceName().IsMatch(name))
-            {
-                throw yaml.Error(keyNode, $"{where}: a zone name becomes the firewall's interface name: 1–15 of a–z, 0–9, '-', '_', starting with a letter");
-            }
-
+            var where = $"zones.{Printable.Visible(name)}";
             var zone = yaml.Mapping(value, where);
-            var subnetNode = yaml.Required(zone, "subnet", where);
-            var subnetText = yaml.Scalar(subnetNode, where + ".subnet");
-            if (!IPNetwork.TryParse(subnetText, out var subnet) || subnet.BaseAddress.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
+            yaml.OnlyKeys(zone, where, "subnet", "firewall", "role", "interface");
+            var interfaceNode = yaml.Optional(zone, "interface");
+            if (interfaceNode is null && InterfaceNames.Problem(name) is { } nameProblem)
             {
-                throw yaml.Error(subnetNode, $"{where}.subnet: '{subnetText}' is not an IPv4 network such as 10.77.1.0/24 (with its base address)");
+                throw yaml.Error(keyNode, $"{where}: the zone's name is the firewall's interface name in it, and '{Printable.Visible(name)}' {nameProblem}");
             }
 
+            if (name.Length > InterfaceNames.MaxLength || !ZoneName().IsMatch(name))
+            {
+                throw yaml.Error(keyNode, $"{where}: a zone name is 1–{InterfaceNames.MaxLength} of a–z, 0–9, '-' and '_', starting with a letter");
+            }
+
+            var subnetNode = yaml.Required(zone, "subnet", where);
+            var subnet = yaml.Ipv4Network(subnetNode, where + ".subnet");
             var firewallNode = yaml.Required(zone, "firewall", where);
-            var firewall = Address(yaml, firewallNode, where + ".firewall");
+            var firewall = yaml.Ipv4Address(firewallNode, where + ".firewall");
             if (!subnet.Contains(firewall))
             {
                 throw yaml.Error(firewallNode, $"{where}.firewall: {firewall} is outside the zone's subnet {subnet}");
@@ -100,11 +101,10 @@ public static partial class TopologyLoader
                 throw yaml.Error(roleNode ?? keyNode, $"{where}: zone '{name}' needs a role, one of {string.Join(", ", ZoneRoles.All)} (role: …)");
             }
 
-            var interfaceNode = yaml.Optional(zone, "interface");
             var interfaceName = interfaceNode is null ? name : yaml.Scalar(interfaceNode, where + ".interface");
-            if (interfaceName.Length > 15 || !InterfaceName().IsMatch(interfaceName))
+            if (interfaceNode is not null && InterfaceNames.Problem(interfaceName) is { } interfaceProblem)
             {
-                throw yaml.Error(interfaceNode!, $"{where}.interface: '{interfaceName}' cannot name an interface: 1–15 of a–z, 0–9, '-', '_', starting with a letter");
+                throw yaml.Error(interfaceNode, $"{where}.interface: '{Printable.Visible(interfaceName)}' {interfaceProblem}");
             }
 
             var sameInterface = zones.FirstOrDefault(z => z.Interface == interfaceName);
@@ -129,13 +129,14 @@ public static partial class TopologyLoader
         var hosts = new List<(HostDefinition Host, YamlNode Node)>();
         foreach (var (name, keyNode, value) in yaml.Entries(map, "hosts"))
         {
-            var where = $"hosts.{name}";
+            var where = $"hosts.{Printable.Visible(name)}";
             if (!HostName().IsMatch(name))
             {
                 throw yaml.Error(keyNode, $"{where}: a host name is letters, digits, '-' and '.', starting with a letter");
             }
 
             var host = yaml.Mapping(value, where);
+            yaml.OnlyKeys(host, where, "kind", "zone", "address", "serves", "ports", "proxyFor", "profile");
             var kindNode = yaml.Required(host, "kind", where);
             var kind = yaml.Scalar(kindNode, where + ".kind");
             if (!HostKinds.All.Contains(kind))
@@ -149,7 +150,7 @@ public static partial class TopologyLoader
                 ?? throw yaml.Error(zoneNode, $"{where}.zone: unknown zone '{zoneName}' (zones: {string.Join(", ", zones.Select(z => z.Name))})");
 
             var addressNode = yaml.Required(host, "address", where);
-            var address = Address(yaml, addressNode, where + ".address");
+            var address = yaml.Ipv4Address(addressNode, where + ".address");
             if (!zone.Subnet.Contains(address))
             {
                 throw yaml.Error(addressNode, $"{where}.address: {address} is outside zone '{zone.Name}' ({zone.Subnet})");
@@ -171,7 +172,8 @@ public static partial class TopologyLoader
             {
                 if (catalog.Find(flow) is null)
                 {
-                    throw yaml.Error(yaml.Optional(host, "serves")!, $"{where}.serves: unknown flow id '{flow}'");
+                    var nearest = NearestWord.Find(flow, catalog.Flows.Select(f => f.Id));
+                    throw yaml.Error(yaml.Optional(host, "serves")!, $"{where}.serves: unknown flow id '{Printable.Visible(flow)}'{(nearest is null ? string.Empty : $"; did you mean `{nearest}`?")}");
                 }
             }
 
@@ -300,17 +302,10 @@ public static partial class TopologyLoader
         }
     }
 
-    private static IPAddress Address(YamlInput yaml, YamlNode node, string where)
-    {
-        var text = yaml.Scalar(node, where);
-        return IPAddress.TryParse(text, out var address) && address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && text.Count(c => c == '.') == 3
-            ? address
-            : throw yaml.Error(node, $"{where}: '{text}' is not an IPv4 address");
-    }
+    [GeneratedRegex(@"\A[a-z][a-z0-9_-]*\z")]
+    private static partial Regex ZoneName();
 
-    [GeneratedRegex("^[a-z][a-z0-9_-]*$")]
-    private static partial Regex InterfaceName();
-
-    [GeneratedRegex("^[A-Za-z][A-Za-z0-9.-]*$")]
+    // \z, not $: $ also matches before a final newline, and "web\n" is no host name.
+    [GeneratedRegex(@"\A[A-Za-z][A-Za-z0-9.-]*\z")]
     private static partial Regex HostName();
 }

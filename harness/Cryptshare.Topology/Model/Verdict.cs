@@ -1,6 +1,6 @@
 namespace Cryptshare.Topology.Model;
 
-/// <summary>What one flow probe observed (DESIGN.md §4). Serialized as the lower-case word.</summary>
+/// <summary>What one flow probe observed. Serialized as the lower-case word.</summary>
 public enum Verdict
 {
     /// <summary>The protocol exchange completed (HTTP status, TLS validated, mail accepted, bind+search, SCP copy).</summary>

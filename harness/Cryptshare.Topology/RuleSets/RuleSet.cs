@@ -19,7 +19,29 @@ public sealed record RuleSet(
     IReadOnlyDictionary<string, IPAddress> Via,
     string? HostFirewall)
 {
-    public string Sha256 { get; } = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Text + "\0" + (HostFirewall ?? string.Empty))));
+    private readonly IReadOnlyList<IncludedFile> _includes = [];
+
+    /// <summary>The files the rule set includes (<c>include "part.nft"</c>), relative to its folder; see <see cref="RuleFileIncludes"/>.</summary>
+    public IReadOnlyList<IncludedFile> Includes
+    {
+        get => _includes;
+        init
+        {
+            _includes = value;
+            Sha256 = Hash(Text, HostFirewall, value);
+        }
+    }
+
+    /// <summary>
+    /// The rule set's identity in the history: the text as loaded (a translation made later with
+    /// <c>with { Text = … }</c> keeps the file's identity), its host firewall and the files it includes.
+    /// </summary>
+    public string Sha256 { get; private init; } = Hash(Text, HostFirewall, []);
 
     public static string Key(string flowId, string fromRole) => $"{flowId}/{fromRole}";
+
+    /// <summary>Without includes, the hash the history has always had: text, NUL, host firewall.</summary>
+    private static string Hash(string text, string? hostFirewall, IReadOnlyList<IncludedFile> includes) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
+            text + "\0" + (hostFirewall ?? string.Empty) + string.Concat(includes.Select(i => $"\0{i.RelativePath}\0{i.Text}")))));
 }

@@ -28,29 +28,90 @@ public static class RuleSetLoader
     public static string CompanionFile(string ruleSetPath, string suffix) =>
         Path.Combine(Path.GetDirectoryName(ruleSetPath) ?? ".", Path.GetFileNameWithoutExtension(ruleSetPath)) + suffix;
 
+    /// <summary>
+    /// The rule sets named on a command line, in order. A host firewall file named together with
+    /// its rule set (as a shell's <c>*.nft</c> names <c>10-host-firewall.host.nft</c> beside
+    /// <c>10-host-firewall.nft</c>) comes along with that rule set and is not one of its own.
+    /// </summary>
+    public static IReadOnlyList<RuleSet> LoadAll(IReadOnlyList<string> paths, FlowCatalog catalog)
+    {
+        var named = paths.Select(Path.GetFullPath).ToHashSet();
+        return paths
+            .Where(p => !(IsHostFirewallFile(p) && named.Contains(Path.GetFullPath(RuleSetOfHostFirewall(p)))))
+            .Select(p => Load(p, catalog))
+            .ToList();
+    }
+
     public static RuleSet Load(string path, FlowCatalog catalog)
     {
-        var text = YamlInput.ReadText(path);
+        if (IsHostFirewallFile(path) && File.Exists(RuleSetOfHostFirewall(path)))
+        {
+            throw new InputException(path, 0, $"the server's host firewall (statements of its input chain), not a rule set: give {Path.GetFileName(RuleSetOfHostFirewall(path))} beside it, which brings it along");
+        }
+
+        var text = ReadRuleText(path);
+        var includes = RuleSetFormat.IsIptablesSave(text) ? [] : RuleFileIncludes.Resolve(path, text);
         // The expectation and host-firewall files sit beside the rule set under its name without
         // the extension: 01-documented.nft → 01-documented.expect.yml; acme.rules → acme.expect.yml.
         var stem = Path.Combine(Path.GetDirectoryName(path) ?? ".", Path.GetFileNameWithoutExtension(path));
         var name = Path.GetFileName(stem);
         var hostFile = stem + HostFirewallSuffix;
-        var hostFirewall = File.Exists(hostFile) ? File.ReadAllText(hostFile) : null;
+        var hostFirewall = File.Exists(hostFile) ? ReadHostFirewall(hostFile) : null;
         var expectFile = stem + ExpectationSuffix;
         if (!File.Exists(expectFile))
         {
-            return new RuleSet(name, path, text, null, new Dictionary<string, IPAddress>(), hostFirewall);
+            return new RuleSet(name, path, text, null, new Dictionary<string, IPAddress>(), hostFirewall) { Includes = includes };
         }
 
         var (expectations, via) = ReadExpectations(expectFile, File.ReadAllText(expectFile), catalog);
-        return new RuleSet(name, path, text, expectations, via, hostFirewall);
+        return new RuleSet(name, path, text, expectations, via, hostFirewall) { Includes = includes };
     }
+
+    /// <summary>
+    /// A rule file's text: refused when empty (no rules at all lets every flow through: most likely
+    /// a failed export) or binary (a NUL character: not nftables or iptables-save text).
+    /// </summary>
+    public static string ReadRuleText(string path, bool mayBeEmpty = false)
+    {
+        var text = YamlInput.ReadText(path);
+        if (!mayBeEmpty && string.IsNullOrWhiteSpace(text))
+        {
+            throw new InputException(path, 0, "the rule file is empty; give the output of `nft list ruleset` or of `iptables-save`");
+        }
+
+        var nul = text.IndexOf('\0');
+        if (nul >= 0)
+        {
+            throw new InputException(path, 1 + text.AsSpan(0, nul).Count('\n'), "a binary file (a NUL character), not nftables or iptables-save text");
+        }
+
+        return text;
+    }
+
+    /// <summary>
+    /// The server's host firewall: statements of one input chain, included by the server's own
+    /// wrapper (containers/cryptshare-server/host-firewall.nft), so an include of its own is refused.
+    /// </summary>
+    private static string ReadHostFirewall(string path)
+    {
+        var text = ReadRuleText(path, mayBeEmpty: true); // no statements: a host firewall that lets everything in
+        if (NftIncludes.Find(text) is [var include, ..])
+        {
+            throw new InputException(path, include.Line, $"include \"{Printable.Visible(include.Path)}\": a host firewall file holds the statements of the server's input chain; write them here instead of including them");
+        }
+
+        return text;
+    }
+
+    private static bool IsHostFirewallFile(string path) => path.EndsWith(HostFirewallSuffix, StringComparison.Ordinal);
+
+    private static string RuleSetOfHostFirewall(string hostFile) => hostFile[..^HostFirewallSuffix.Length] + RuleSetExtension;
 
     public static (IReadOnlyDictionary<string, Verdict> Expectations, IReadOnlyDictionary<string, IPAddress> Via) ReadExpectations(
         string file, string text, FlowCatalog catalog)
     {
         var yaml = YamlInput.Parse(file, text);
+        yaml.OnlyKeys(yaml.Root, "expectations", "expect", "via");
         var expectations = new Dictionary<string, Verdict>();
         var expectNode = yaml.Mapping(yaml.Required(yaml.Root, "expect", "expectations"), "expect");
         foreach (var (key, keyNode, value) in yaml.Entries(expectNode, "expect"))
@@ -58,19 +119,19 @@ public static class RuleSetLoader
             var parts = key.Split('/');
             if (parts.Length != 2)
             {
-                throw yaml.Error(keyNode, $"expect: '{key}' should be flow-id/from-zone, e.g. ui-https/internet");
+                throw yaml.Error(keyNode, $"expect: '{Printable.Visible(key)}' should be flow-id/from-zone, e.g. ui-https/internet");
             }
 
-            var flow = catalog.Find(parts[0]) ?? throw yaml.Error(keyNode, $"expect: unknown flow id '{parts[0]}'");
+            var flow = catalog.Find(parts[0]) ?? throw yaml.Error(keyNode, $"expect: unknown flow id '{Printable.Visible(parts[0])}'{(NearestWord.Find(parts[0], catalog.Flows.Select(f => f.Id)) is { } nearest ? $"; did you mean `{nearest}`?" : string.Empty)}");
             if (!flow.From.Contains(parts[1]))
             {
-                throw yaml.Error(keyNode, $"expect: flow '{flow.Id}' is not probed from '{parts[1]}' (from: {string.Join(", ", flow.From)})");
+                throw yaml.Error(keyNode, $"expect: flow '{flow.Id}' is not probed from '{Printable.Visible(parts[1])}' (from: {string.Join(", ", flow.From)})");
             }
 
             var word = yaml.Scalar(value, $"expect.{key}");
             if (!VerdictWords.TryParse(word, out var verdict))
             {
-                throw yaml.Error(value, $"expect.{key}: '{word}' is not a verdict ({VerdictWords.AllWords})");
+                throw yaml.Error(value, $"expect.{key}: '{Printable.Visible(word)}' is not a verdict ({VerdictWords.AllWords})");
             }
 
             expectations[key] = verdict;
@@ -83,13 +144,10 @@ public static class RuleSetLoader
             {
                 if (!ZoneRoles.All.Contains(role))
                 {
-                    throw yaml.Error(roleNode, $"via: unknown zone role '{role}'");
+                    throw yaml.Error(roleNode, $"via: unknown zone role '{Printable.Visible(role)}' (known: {string.Join(", ", ZoneRoles.All)})");
                 }
 
-                var addressText = yaml.Scalar(addressNode, $"via.{role}");
-                via[role] = IPAddress.TryParse(addressText, out var address)
-                    ? address
-                    : throw yaml.Error(addressNode, $"via.{role}: '{addressText}' is not an IP address");
+                via[role] = yaml.Ipv4Address(addressNode, $"via.{role}");
             }
         }
 

@@ -10,7 +10,8 @@ namespace Cryptshare.Topology.Tests.Integration.Oracle;
 /// <summary>
 /// The two ways `analyze` has nft parse a rule set (a private network namespace with this machine's
 /// nft; one throw-away firewall container with the live firewall's nft): the same predictions, the
-/// library's expectations, and nft's own message with file, line and column for a bad rule set.
+/// library's expectations, nft's own message with file, line and column for a bad rule set, and
+/// nothing of any other file when a rule set includes one (nft reads in a jail either way).
 /// </summary>
 [TestFixture]
 [Category("Oracle")]
@@ -50,6 +51,17 @@ public sealed class NftRuleSetParserTests
         var ruleSet = new RuleSet("host", "/srv/customer/host.nft", "table inet x {\n}\n", null, new Dictionary<string, System.Net.IPAddress>(), "tcp dport 9090 dorp\n");
         var error = Assert.ThrowsAsync<NftParseException>(() => parser.ParseAsync(ruleSet, Topology));
         Assert.That(error!.Message, Does.StartWith("/srv/customer/host.host.nft:1:"));
+    }
+
+    [TestCaseSource(nameof(Ways))]
+    public async Task AnIncludeOfAnotherFileFindsNothingToQuoteEvenPastTheLoader(string way)
+    {
+        await using var parser = Create(way);
+        var text = "table inet x {\n}\ninclude \"/etc/shadow\"\ninclude \"../../../etc/passwd\"\n";
+        var ruleSet = new RuleSet("shadow", "/srv/customer/shadow.nft", text, null, new Dictionary<string, System.Net.IPAddress>(), null);
+        var error = Assert.ThrowsAsync<NftParseException>(() => parser.ParseAsync(ruleSet, Topology));
+        Assert.That(error!.Message, Does.StartWith("/srv/customer/shadow.nft:3:").And.Contain("File not found"));
+        Assert.That(error.Message, Does.Not.Contain("root:").And.Not.Contain("daemon:"));
     }
 
     private static NftRuleSetParser Create(string way)
