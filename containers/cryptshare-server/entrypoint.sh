@@ -1,6 +1,9 @@
 #!/bin/bash
-# The server stand-in's supervisor (PID 1): loads the host firewall, prepares the administrator
-# account and this container's SSH host keys, then runs sshd and the Kestrel program side by side.
+# The server stand-in's supervisor (PID 1, root): loads the host firewall, prepares the administrator
+# account and this container's SSH host keys, then runs sshd (root, with its own privilege
+# separation: each connection is handled by an unprivileged child until login) and the Kestrel
+# program as the unprivileged user ctt-server, without any capability (the container lets any user
+# listen below port 1024: net.ipv4.ip_unprivileged_port_start=0, set by the harness).
 # SIGTERM (docker stop) stops both and exits at once; if either dies, the other is stopped and the
 # container exits with the dead one's status, so a broken service shows as a stopped container.
 set -euo pipefail
@@ -48,9 +51,15 @@ for type in ed25519 ecdsa; do
   [ -f "$key" ] || ssh-keygen -q -t "$type" -N '' -f "$key"
 done
 
+# 4. The TLS key for Kestrel: its own copy, readable by ctt-server alone (the mapped one is root's).
+web_home=$(getent passwd ctt-server | cut -d: -f6)
+install -d -o ctt-server -g ctt-server -m 0700 "$web_home/tls"
+install -o ctt-server -g ctt-server -m 0400 /etc/ctt/tls/server.key "$web_home/tls/server.key"
+
 /usr/sbin/sshd -D -e -p "${CTT_SSH_PORT:-22}" -o "AllowUsers=$admin" &
 sshd=$!
-dotnet /opt/ctt/server/Cryptshare.Topology.ServerStandIn.dll &
+setpriv --reuid=ctt-server --regid=ctt-server --init-groups --inh-caps=-all --bounding-set=-all --no-new-privs \
+  -- env HOME="$web_home" CTT_TLS_KEY="$web_home/tls/server.key" dotnet /opt/ctt/server/Cryptshare.Topology.ServerStandIn.dll &
 web=$!
 
 stop() {

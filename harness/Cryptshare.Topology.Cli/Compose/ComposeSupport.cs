@@ -1,3 +1,5 @@
+using Cryptshare.Topology.Fixtures.Kinds;
+
 namespace Cryptshare.Topology.Cli.Compose;
 
 /// <summary>
@@ -8,9 +10,9 @@ namespace Cryptshare.Topology.Cli.Compose;
 /// </summary>
 internal static class ComposeSupport
 {
-    private const UnixFileMode OwnerOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-    private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-    private const UnixFileMode Readable = OwnerOnlyFile | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+    private static readonly UnixFileMode OwnerOnlyFolder = FileModes.ForFileSystem(FileModes.OwnerOnlyFolder);
+    private static readonly UnixFileMode OwnerOnlyFile = FileModes.ForFileSystem(FileModes.OwnerOnly);
+    private static readonly UnixFileMode Readable = FileModes.ForFileSystem(FileModes.Readable);
 
     /// <summary>Writes the folder and returns its path.</summary>
     public static string Write(string outputFolder, ComposePlan plan)

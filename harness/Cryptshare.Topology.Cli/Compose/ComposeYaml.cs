@@ -3,16 +3,17 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Cryptshare.Topology.Fixtures.Engine;
 using Cryptshare.Topology.Fixtures.Firewall;
+using Cryptshare.Topology.Fixtures.Kinds;
 using Cryptshare.Topology.Fixtures.Topology;
-using Cryptshare.Topology.Model;
 
 namespace Cryptshare.Topology.Cli.Compose;
 
 /// <summary>
 /// Renders a <see cref="ComposePlan"/> as docker-compose.yml: the same images (<c>:latest</c>, as the
-/// harness tags them), subnets, addresses, routes and firewall as a harness topology. Deterministic
-/// and free of secrets (those are in the support folder), so the default topology's rendering is
-/// committed at the repository root. The first line marks the file as ours.
+/// harness tags them), subnets, addresses, routes and firewall as a harness topology, and for every
+/// service its kind's container spec (environment, files, capabilities, kernel settings, readiness).
+/// Deterministic and free of secrets (those are in the support folder), so the default topology's
+/// rendering is committed at the repository root. The first line marks the file as ours.
 /// </summary>
 internal static class ComposeYaml
 {
@@ -23,7 +24,7 @@ internal static class ComposeYaml
 
     private static readonly JsonSerializerOptions Strings = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static string Render(ComposePlan plan, string topologyFile, string ruleSetFile)
+    public static string Render(ComposePlan plan, string outputFolder, string topologyFile, string ruleSetFile)
     {
         var topology = plan.Topology;
         var y = new StringBuilder();
@@ -34,7 +35,8 @@ internal static class ComposeYaml
         y.AppendLine("#   docker compose up -d --wait      and      docker compose exec <host> bash");
         y.AppendLine("# As in the harness: one network per zone (masquerading off), the firewall in every zone and the only path");
         y.AppendLine("# between them (fail-closed at boot, then the rule set), every host at its address with no default route and");
-        y.AppendLine("# one route per other zone via the firewall, names from static host entries.");
+        y.AppendLine("# one route per other zone via the firewall, names from static host entries; each service is its host kind's");
+        y.AppendLine("# spec, as the harness starts it, its services running as unprivileged users.");
         y.AppendLine($"name: {plan.ProjectName}");
         y.AppendLine();
         y.AppendLine("networks:");
@@ -52,87 +54,85 @@ internal static class ComposeYaml
 
         y.AppendLine();
         y.AppendLine("services:");
-        Firewall(y, plan);
+        y.AppendLine($"  # Interfaces are renamed by the address they carry; any rule set beside {ruleSetFile} loads by hand with ctt-load.");
+        Service(y, plan, plan.Firewall, outputFolder);
         foreach (var service in plan.Services)
         {
             y.AppendLine();
-            Host(y, plan, service);
+            Service(y, plan, service, outputFolder);
         }
 
         return y.ToString();
     }
 
-    private static void Firewall(StringBuilder y, ComposePlan plan)
+    private static void Service(StringBuilder y, ComposePlan plan, ComposeService service, string outputFolder)
     {
-        y.AppendLine($"  {FirewallBuilder.Kind}:");
-        Image(y, FirewallBuilder.Kind);
-        y.AppendLine($"    hostname: {FirewallBuilder.Kind}");
-        y.AppendLine("    cap_add: [NET_ADMIN, NET_RAW]");
-        y.AppendLine("    # Forwarding on; ICMP not rate-limited (a matrix of rejects must not turn into drops).");
-        y.AppendLine("    sysctls:");
-        y.AppendLine("      net.ipv4.ip_forward: \"1\"");
-        y.AppendLine("      net.ipv4.icmp_ratelimit: \"0\"");
-        y.AppendLine("    networks:");
-        foreach (var zone in plan.Topology.Zones)
-        {
-            y.AppendLine($"      {zone.Name}: {{ ipv4_address: {zone.FirewallAddress} }}");
-        }
-
-        y.AppendLine($"    # Interfaces are renamed by the address they carry; any rule set of {plan.RuleSetFolder} loads by hand with ctt-load.");
-        Environment(y, plan.FirewallEnvironment());
-        Volumes(y, [], [new RepositoryMount(plan.RuleSetFolder, ComposePlan.RuleSetsInFirewall)]);
-        Healthcheck(y, ["CMD", "test", "-f", "/run/ctt/ready"]);
-    }
-
-    private static void Host(StringBuilder y, ComposePlan plan, ComposeService service)
-    {
-        var host = service.Host;
-        y.AppendLine($"  {host.Name}:");
-        Image(y, host.Kind);
-        y.AppendLine($"    hostname: {host.Name}");
-        y.AppendLine("    cap_add: [NET_ADMIN]");
-        y.AppendLine("    depends_on:");
-        y.AppendLine($"      {FirewallBuilder.Kind}: {{ condition: service_healthy }}");
-        y.AppendLine("    networks:");
-        y.AppendLine($"      {host.Zone}: {{ ipv4_address: {host.Address} }}");
-        y.AppendLine("    extra_hosts:");
-        foreach (var other in plan.Topology.Hosts.Where(h => h.Name != host.Name))
-        {
-            y.AppendLine($"      - {Quote($"{other.Name}:{other.Address}")}");
-        }
-
-        string[] entrypoint = ["/bin/sh", "-c", $"{TopologyPlacement.RouteCommand(plan.Topology, host)} && exec \"$@\"", RouteWrapperName, .. ImageEntrypoint.Of(host.Kind)];
-        y.AppendLine($"    entrypoint: {Sequence(entrypoint)}");
-        Environment(y, service.Environment);
-        Volumes(y, service.Files, service.Mounts);
-        Healthcheck(y, service.Healthcheck);
-    }
-
-    private static void Image(StringBuilder y, string kind)
-    {
-        y.AppendLine($"    image: {HostImages.Repository}/{kind}:{HostImages.LatestTag}");
+        var spec = service.Spec;
+        y.AppendLine($"  {service.Name}:");
+        y.AppendLine($"    image: {HostImages.Repository}/{spec.Kind}:{HostImages.LatestTag}");
         // Built locally by the harness; no registry has them.
         y.AppendLine("    pull_policy: never");
+        y.AppendLine($"    hostname: {service.Name}");
+        y.AppendLine($"    cap_add: [{string.Join(", ", spec.Capabilities)}]");
+        Mapping(y, "sysctls", spec.Sysctls);
+        if (service.Host is not null)
+        {
+            y.AppendLine("    depends_on:");
+            y.AppendLine($"      {plan.Firewall.Name}: {{ condition: service_healthy }}");
+        }
+
+        y.AppendLine("    networks:");
+        foreach (var (zone, address) in service.Networks)
+        {
+            y.AppendLine($"      {zone}: {{ ipv4_address: {address} }}");
+        }
+
+        if (service.Host is { } host)
+        {
+            y.AppendLine("    extra_hosts:");
+            foreach (var other in plan.Topology.Hosts.Where(h => h.Name != host.Name))
+            {
+                y.AppendLine($"      - {Quote($"{other.Name}:{other.Address}")}");
+            }
+
+            string[] entrypoint = ["/bin/sh", "-c", $"{TopologyPlacement.RouteCommand(plan.Topology, host)} && exec \"$@\"", RouteWrapperName, .. ImageEntrypoint.Of(spec.Kind)];
+            y.AppendLine($"    entrypoint: {Sequence(entrypoint)}");
+        }
+
+        Mapping(y, "environment", spec.Environment);
+        Volumes(y, service, outputFolder);
+        // The readiness check the harness waits on, so `docker compose up --wait` waits as the harness does.
+        y.AppendLine("    healthcheck:");
+        y.AppendLine($"      test: {Sequence(["CMD", .. spec.Readiness.Command])}");
+        y.AppendLine("      interval: 30s");
+        y.AppendLine("      timeout: 10s");
+        y.AppendLine("      retries: 3");
+        y.AppendLine("      start_period: 2m");
+        y.AppendLine("      start_interval: 1s");
     }
 
-    private static void Environment(StringBuilder y, IReadOnlyList<KeyValuePair<string, string>> environment)
+    private static void Mapping(StringBuilder y, string key, IReadOnlyList<KeyValuePair<string, string>> entries)
     {
-        if (environment.Count == 0)
+        if (entries.Count == 0)
         {
             return;
         }
 
-        y.AppendLine("    environment:");
-        foreach (var (name, value) in environment)
+        y.AppendLine($"    {key}:");
+        foreach (var (name, value) in entries)
         {
             y.AppendLine($"      {name}: {Quote(value)}");
         }
     }
 
-    private static void Volumes(StringBuilder y, IReadOnlyList<SupportFile> files, IReadOnlyList<RepositoryMount> mounts)
+    private static void Volumes(StringBuilder y, ComposeService service, string outputFolder)
     {
-        var binds = files.Select(f => (Source: $"./{ComposePlan.SupportFolder}/{f.SupportPath}", Target: f.ContainerPath))
-            .Concat(mounts.Select(m => (m.Source, Target: m.ContainerPath)))
+        // Generated files from the support folder; files and folders of the repository as they are.
+        var binds = service.Spec.Files
+            .Select(f => (Source: f.Content is FileContent.RepositoryFile repository
+                ? ComposePlan.RelativeTo(outputFolder, repository.Path)
+                : $"./{ComposePlan.SupportFolder}/{ComposePlan.SupportPathOf(service, f)}", Target: f.Path))
+            .Concat(service.Spec.Mounts.Select(m => (Source: ComposePlan.RelativeTo(outputFolder, m.Source), m.Target)))
             .ToList();
         if (binds.Count == 0)
         {
@@ -145,18 +145,6 @@ internal static class ComposeYaml
             // Long syntax: a missing source is an error, never an empty folder created in its place.
             y.AppendLine($"      - {{ type: bind, source: {Quote(source)}, target: {target}, read_only: true }}");
         }
-    }
-
-    private static void Healthcheck(StringBuilder y, IReadOnlyList<string> test)
-    {
-        // The readiness check the builder's wait strategy runs, so `docker compose up --wait` waits as the harness does.
-        y.AppendLine("    healthcheck:");
-        y.AppendLine($"      test: {Sequence(test)}");
-        y.AppendLine("      interval: 30s");
-        y.AppendLine("      timeout: 10s");
-        y.AppendLine("      retries: 3");
-        y.AppendLine("      start_period: 2m");
-        y.AppendLine("      start_interval: 1s");
     }
 
     private static string Sequence(IEnumerable<string> items) => $"[{string.Join(", ", items.Select(Quote))}]";

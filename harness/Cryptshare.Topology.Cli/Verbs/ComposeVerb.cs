@@ -55,20 +55,26 @@ internal static class ComposeVerb
                     throw new InputException(composeFile, 0, "exists and was not written by this verb; give another --out");
                 }
 
-                plan = ComposePlan.Create(topology, catalog, ruleSet, output, new ComposeSecrets());
+                plan = ComposePlan.Create(topology, catalog, ruleSet);
             }
             catch (InputException e)
             {
                 await Console.Error.WriteLineAsync(e.Message);
                 return ExitCodes.BadInput;
             }
+            catch (ArgumentException e)
+            {
+                // A host kind refused what the topology asks of it (its spec's guards).
+                await Console.Error.WriteLineAsync($"{parse.GetValue(topologyOption)?.FullName ?? MatrixInputs.DefaultTopologyPath}: {e.Message}");
+                return ExitCodes.BadInput;
+            }
 
             Directory.CreateDirectory(output);
-            var yaml = ComposeYaml.Render(plan, ComposePlan.RelativeTo(output, plan.Topology.SourceFile), ComposePlan.RelativeTo(output, plan.RuleSet.SourceFile));
+            var yaml = ComposeYaml.Render(plan, output, ComposePlan.RelativeTo(output, plan.Topology.SourceFile), ComposePlan.RelativeTo(output, plan.RuleSet.SourceFile));
             await File.WriteAllTextAsync(composeFile, yaml, ct);
             var support = ComposeSupport.Write(output, plan);
             var console = ConsoleOutput.Create();
-            console.MarkupLine($"wrote {Markup.Escape(composeFile)} ({plan.Services.Count + 1} services) and {Markup.Escape(support)}/ (logins in its '{ComposePlan.CredentialsFile}' file)");
+            console.MarkupLine($"wrote {Markup.Escape(composeFile)} ({plan.AllServices().Count()} services) and {Markup.Escape(support)}/ (logins in its '{ComposePlan.CredentialsFile}' file)");
 
             if (!parse.GetValue(noImages))
             {

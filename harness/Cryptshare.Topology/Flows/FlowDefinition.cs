@@ -1,3 +1,5 @@
+using Cryptshare.Topology.Model;
+
 namespace Cryptshare.Topology.Flows;
 
 /// <summary>
@@ -18,6 +20,12 @@ public sealed record FlowDefinition(
 {
     /// <summary>The documentation says this flow should not be open from that zone role.</summary>
     public bool IsExposureFrom(string role) => ClosedFrom.Contains(role);
+
+    /// <summary>
+    /// The port <paramref name="host"/> serves this flow on: the topology's override for that host
+    /// (<c>ports: {ldaps: 686}</c>), else the catalog's port. The one place that says it.
+    /// </summary>
+    public int PortOn(HostDefinition host) => host.Ports.TryGetValue(Id, out var port) ? port : Port;
 }
 
 /// <summary>

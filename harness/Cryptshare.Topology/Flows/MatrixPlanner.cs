@@ -29,7 +29,7 @@ public static class MatrixPlanner
 
                 // Inbound flows from a zone published through a DNAT go to the published address.
                 var address = flow.Direction == "in" && ruleSet.Via.TryGetValue(role, out var published) ? published : destination.Address;
-                var port = destination.Ports.TryGetValue(flow.Id, out var overridden) ? overridden : flow.Port;
+                var port = flow.PortOn(destination);
                 Verdict? expected = null;
                 if (ruleSet.Expectations is { } expectations)
                 {

@@ -1,5 +1,6 @@
 using Cryptshare.Topology.Fixtures.Client;
 using Cryptshare.Topology.Fixtures.Engine;
+using Cryptshare.Topology.Fixtures.Kinds;
 using Cryptshare.Topology.Fixtures.Pki;
 using Cryptshare.Topology.Probing;
 
@@ -20,7 +21,7 @@ public sealed class ClientImageTests
         TestContext.Progress.WriteLine($"client started to ready in {clock.ElapsedMilliseconds} ms");
 
         Assert.That(await client.ProbeAgentVersionAsync(), Does.StartWith("ctt-probe "));
-        var ca = await client.ReadFileAsync(ClientBuilder.CertificateAuthorityPath);
+        var ca = await client.ReadFileAsync(HostPaths.CertificateAuthority);
         Assert.That(client.CertificateAuthorityPem, Is.EqualTo(HarnessPki.Shared.AuthorityPem), "the harness CA unless told otherwise");
         Assert.That(System.Text.Encoding.ASCII.GetString(ca), Is.EqualTo(client.CertificateAuthorityPem));
         var tools = await client.ExecAsync(["sh", "-c", "command -v ip curl ssh nft busybox && ls /usr/lib/x86_64-linux-gnu/libldap-2.5.so.0"]);

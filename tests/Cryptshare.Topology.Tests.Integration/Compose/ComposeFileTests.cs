@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Cryptshare.Topology.Fixtures.Engine;
 using Cryptshare.Topology.Fixtures.Topology;
 using Cryptshare.Topology.Model;
+using Cryptshare.Topology.Tests.Integration.Cli;
 using Cryptshare.Topology.Tests.Integration.Flows;
 using YamlDotNet.RepresentationModel;
 
@@ -10,7 +11,8 @@ namespace Cryptshare.Topology.Tests.Integration.Compose;
 /// <summary>
 /// The root docker-compose.yml (manual work on the default topology) agrees with
 /// fixtures/topologies/default.yml — services, networks, subnets, addresses, routes, firewall — and
-/// Docker Compose itself accepts it (`docker compose config`, plugin and standalone, whichever exist).
+/// Docker Compose itself accepts it (`docker compose config`, plugin and standalone, whichever exist);
+/// the `compose` verb renders every topology of fixtures/topologies, and Compose accepts each.
 /// Nothing is started.
 /// </summary>
 [TestFixture]
@@ -24,13 +26,7 @@ public sealed class ComposeFileTests
     private static string ComposeFile => Path.Combine(RepositoryLayout.Root, "docker-compose.yml");
 
     [OneTimeSetUp]
-    public void ReadComposeFile()
-    {
-        var stream = new YamlStream();
-        using var reader = new StreamReader(ComposeFile);
-        stream.Load(reader);
-        _compose = (YamlMappingNode)stream.Documents[0].RootNode;
-    }
+    public void ReadComposeFile() => _compose = Load(ComposeFile);
 
     [Test]
     public void ThereIsOneServicePerHostAndTheFirewall()
@@ -111,7 +107,40 @@ public sealed class ComposeFileTests
     }
 
     [Test]
-    public async Task DockerComposeAcceptsIt()
+    public async Task DockerComposeAcceptsIt() => await DockerComposeAcceptsAsync(ComposeFile);
+
+    /// <summary>Every topology of the repository, with the first rule set of its own folder under fixtures/rulesets when it has one.</summary>
+    public static IEnumerable<TestCaseData> EveryTopology() =>
+        Directory.EnumerateFiles(Path.Combine(RepositoryLayout.Fixtures, "topologies"), "*.yml").Order(StringComparer.Ordinal).Select(file =>
+        {
+            var own = Path.Combine(RepositoryLayout.Fixtures, "rulesets", Path.GetFileNameWithoutExtension(file));
+            var ruleSet = Directory.Exists(own)
+                ? Directory.EnumerateFiles(own, "*.nft").Order(StringComparer.Ordinal).First()
+                : Path.Combine(RepositoryLayout.Fixtures, "rulesets", "01-documented.nft");
+            return new TestCaseData(file, ruleSet).SetArgDisplayNames(Path.GetFileName(file));
+        });
+
+    [TestCaseSource(nameof(EveryTopology))]
+    public async Task TheVerbRendersEveryTopologyAndDockerComposeAcceptsIt(string topologyFile, string ruleSetFile)
+    {
+        var folder = Directory.CreateTempSubdirectory("ctt-compose-").FullName;
+        try
+        {
+            var rendered = await ToolProcess.RunAsync(ToolProcess.NewRunId(), "compose", "--topology", topologyFile, "--rules", ruleSetFile, "--out", folder, "--no-images");
+            Assert.That(rendered.ExitCode, Is.Zero, rendered.ToString());
+            var composeFile = Path.Combine(folder, "docker-compose.yml");
+            var topology = TopologyLoader.Load(topologyFile, DefaultLibrary.Catalog);
+            var services = Keys(Map(Load(composeFile), "services")).ToList();
+            Assert.That(services, Is.EquivalentTo(topology.Hosts.Select(h => h.Name).Append("firewall")), "one service per host and the firewall");
+            await DockerComposeAcceptsAsync(composeFile);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static async Task DockerComposeAcceptsAsync(string composeFile)
     {
         var clients = new List<string[]>();
         if (await RunsAsync("docker", "compose", "version"))
@@ -127,9 +156,17 @@ public sealed class ComposeFileTests
         Assert.That(clients, Is.Not.Empty, "neither the docker compose plugin nor docker-compose is installed (eng/ensure-engine.sh installs docker-compose)");
         foreach (var client in clients)
         {
-            var (exit, output) = await RunAsync(client[0], [.. client[1..], "--file", ComposeFile, "config", "--quiet"]);
-            Assert.That(exit, Is.Zero, $"{string.Join(' ', client)} config: {output}");
+            var (exit, output) = await RunAsync(client[0], [.. client[1..], "--file", composeFile, "config", "--quiet"]);
+            Assert.That(exit, Is.Zero, $"{string.Join(' ', client)} config of {composeFile}: {output}");
         }
+    }
+
+    private static YamlMappingNode Load(string file)
+    {
+        var stream = new YamlStream();
+        using var reader = new StreamReader(file);
+        stream.Load(reader);
+        return (YamlMappingNode)stream.Documents[0].RootNode;
     }
 
     private static YamlMappingNode Map(YamlMappingNode node, string key) => (YamlMappingNode)node[key];

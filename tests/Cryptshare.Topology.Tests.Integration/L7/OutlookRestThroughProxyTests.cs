@@ -3,7 +3,6 @@ using System.Text;
 using Cryptshare.Topology.Fixtures.Engine;
 using Cryptshare.Topology.Fixtures.ReverseProxy;
 using Cryptshare.Topology.Fixtures.Topology;
-using Cryptshare.Topology.Fixtures.Topology.Hosts;
 using Cryptshare.Topology.Flows;
 using Cryptshare.Topology.Model;
 using Cryptshare.Topology.Reports;
@@ -31,7 +30,7 @@ public sealed class OutlookRestThroughProxyTests
 
     private LiveTopology Topology => _topology ?? throw new InvalidOperationException("the topology did not start");
 
-    private ReverseProxyHost Proxy => Topology.Hosts.Values.OfType<ReverseProxyHost>().Single();
+    private ReverseProxyContainer Proxy => Topology.Hosts.Values.Single(h => h.Definition.Kind == ReverseProxyBuilder.Kind).ContainerAs<ReverseProxyContainer>();
 
     [OneTimeSetUp]
     public async Task StartAsync()
@@ -59,7 +58,7 @@ public sealed class OutlookRestThroughProxyTests
     [Order(1)]
     public async Task TheMatrixThroughThePassThroughProxyMatchesItsExpectations()
     {
-        await Proxy.Proxy.SwitchProfileAsync(ReverseProxyProfiles.PassThrough);
+        await Proxy.SwitchProfileAsync(ReverseProxyProfiles.PassThrough);
         var outcomes = await ProbeAsync(MatrixPlanner.Plan(Topology.Definition, Catalog, _ruleSet!), "pass-through");
 
         Assert.That(outcomes.Where(o => !o.Matches).Select(o => $"{o.Case.Name}: expected {o.Case.Expected}, observed {o.Observed} ({o.Detail})"), Is.Empty);
@@ -81,7 +80,7 @@ public sealed class OutlookRestThroughProxyTests
     public async Task EachProfileDoesToOutlookWhatTheCatalogSays(string profile, Verdict expected, string detail)
     {
         var clock = Stopwatch.StartNew();
-        await Proxy.Proxy.SwitchProfileAsync(profile);
+        await Proxy.SwitchProfileAsync(profile);
         L7Output.Line($"outlook-rest: proxy switched to {profile} in {clock.ElapsedMilliseconds} ms");
         var cases = MatrixPlanner.Plan(Topology.Definition, Catalog, _ruleSet!).Where(c => c.Flow.Id == OutlookRestProbe.FlowId).ToList();
 
@@ -106,7 +105,7 @@ public sealed class OutlookRestThroughProxyTests
         if (!_reports.Any(r => r.Name.EndsWith(ReverseProxyProfiles.PassThrough, StringComparison.Ordinal)))
         {
             // Run alone (a filter): make the add-in's call once, so there is something that could leak.
-            await Proxy.Proxy.SwitchProfileAsync(ReverseProxyProfiles.PassThrough);
+            await Proxy.SwitchProfileAsync(ReverseProxyProfiles.PassThrough);
             await ProbeAsync(MatrixPlanner.Plan(Topology.Definition, Catalog, _ruleSet!).Where(c => c.Flow.Id == OutlookRestProbe.FlowId).ToList(), ReverseProxyProfiles.PassThrough);
         }
 
