@@ -1,22 +1,58 @@
 using Cryptshare.Topology.Fixtures.Engine;
 using Cryptshare.Topology.Fixtures.Firewall;
 using Cryptshare.Topology.Flows;
+using Cryptshare.Topology.Input;
 using Cryptshare.Topology.Model;
 using Cryptshare.Topology.RuleSets;
 
-namespace Cryptshare.Topology.Cli.Matrix;
+namespace Cryptshare.Topology.Runs;
 
 /// <summary>
-/// The inputs of a matrix run, loaded and checked before anything is started: bad input stops
-/// here with file, line and problem, and nothing is left behind.
+/// The inputs of a matrix (live or static), loaded and checked before anything is started: bad
+/// input stops here with file, line and problem, and nothing is left behind.
 /// </summary>
-internal sealed record MatrixInputs(TopologyDefinition Topology, FlowCatalog Catalog, IReadOnlyList<RuleSet> RuleSets)
+public sealed record MatrixInputs(TopologyDefinition Topology, FlowCatalog Catalog, IReadOnlyList<RuleSet> RuleSets)
 {
     public static string DefaultTopologyPath => Path.Combine(RepositoryLayout.Fixtures, "topologies", "default.yml");
 
     public static string DefaultRuleSetPath => Path.Combine(RepositoryLayout.Fixtures, "rulesets", "01-documented.nft");
 
     public static string CatalogPath => Path.Combine(RepositoryLayout.Fixtures, "flows", "catalog.yml");
+
+    public static string LibraryFolder => Path.Combine(RepositoryLayout.Fixtures, "rulesets");
+
+    /// <summary>Every rule set of the library (fixtures/rulesets), in file-name order.</summary>
+    public static IReadOnlyList<string> LibraryRuleSetPaths() =>
+        Directory.EnumerateFiles(LibraryFolder, "*" + RuleSetLoader.RuleSetExtension)
+            .Where(f => !f.EndsWith(RuleSetLoader.HostFirewallSuffix, StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+    /// <summary>Whether any rule set is an iptables-save export, which is translated in the firewall image (that takes the engine).</summary>
+    public bool NeedsTranslation => RuleSets.Any(r => IptablesTranslator.LooksLikeIptablesSave(r.Text));
+
+    /// <summary>
+    /// Loads the topology (default: the default topology), the catalog and each rule set (default:
+    /// the documented one) with its expectation file, and plans every rule set once so that a
+    /// missing expectation line is found now, not mid-run.
+    /// </summary>
+    public static MatrixInputs Load(string? topologyPath, IReadOnlyList<string> ruleSetPaths)
+    {
+        var catalog = FlowCatalog.Load(CatalogPath);
+        var topology = LoadTopology(topologyPath, catalog);
+        var paths = ruleSetPaths.Count > 0 ? ruleSetPaths : [DefaultRuleSetPath];
+        var ruleSets = paths.Select(p => Read(p, path => RuleSetLoader.Load(path, catalog))).ToList();
+        foreach (var ruleSet in ruleSets)
+        {
+            _ = MatrixPlanner.Plan(topology, catalog, ruleSet);
+        }
+
+        return new MatrixInputs(topology, catalog, ruleSets);
+    }
+
+    /// <summary>The topology alone (default: the default topology), for the verbs that need no rule set.</summary>
+    public static TopologyDefinition LoadTopology(string? topologyPath, FlowCatalog catalog) =>
+        Read(topologyPath ?? DefaultTopologyPath, path => TopologyLoader.Load(path, catalog));
 
     /// <summary>
     /// Checks every rule set with the firewall's own nft before anything is started, turning
@@ -49,18 +85,29 @@ internal sealed record MatrixInputs(TopologyDefinition Topology, FlowCatalog Cat
         return this with { RuleSets = checkedSets };
     }
 
-    public static MatrixInputs Load(FileInfo? topology, IReadOnlyList<FileInfo> rules)
+    /// <summary>
+    /// Reads one input file with its loader. A folder where a file belongs, or a file the system
+    /// will not read (a device, a permission, an I/O error), is bad input naming the path.
+    /// </summary>
+    private static T Read<T>(string path, Func<string, T> load)
     {
-        var catalog = FlowCatalog.Load(CatalogPath);
-        var definition = TopologyLoader.Load(topology?.FullName ?? DefaultTopologyPath, catalog);
-        var paths = rules.Count > 0 ? rules.Select(r => r.FullName).ToList() : [DefaultRuleSetPath];
-        var ruleSets = paths.Select(p => RuleSetLoader.Load(p, catalog)).ToList();
-        foreach (var ruleSet in ruleSets)
+        if (string.IsNullOrWhiteSpace(path))
         {
-            // Every probed flow must have an expectation line: planning checks that now, not mid-run.
-            _ = MatrixPlanner.Plan(definition, catalog, ruleSet);
+            throw new InputException("(empty path)", 0, "no file named: give a path");
         }
 
-        return new MatrixInputs(definition, catalog, ruleSets);
+        if (Directory.Exists(path))
+        {
+            throw new InputException(path, 0, "is a folder; give a file");
+        }
+
+        try
+        {
+            return load(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InputException(path, 0, $"cannot be read: {e.Message}");
+        }
     }
 }
