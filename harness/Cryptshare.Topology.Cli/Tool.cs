@@ -46,7 +46,16 @@ internal static class Tool
         try
         {
             CheckEnvironment();
-            return await parse.InvokeAsync(new InvocationConfiguration { Output = output ?? Console.Out, Error = error, EnableDefaultExceptionHandler = false }, ct);
+            return await parse.InvokeAsync(
+                new InvocationConfiguration
+                {
+                    Output = output ?? Console.Out,
+                    Error = error,
+                    EnableDefaultExceptionHandler = false,
+                    // Ctrl+C cancels the verb; it then removes what it started, which takes longer than the 2 s default.
+                    ProcessTerminationTimeout = TimeSpan.FromSeconds(30),
+                },
+                ct);
         }
         catch (Exception failure)
         {
