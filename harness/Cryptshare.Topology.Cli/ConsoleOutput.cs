@@ -20,4 +20,27 @@ internal static class ConsoleOutput
 
         return console;
     }
+
+    /// <summary>A pipeline's progress lines, grey.</summary>
+    public static IProgress<string> Progress(IAnsiConsole console) => new SynchronousProgress(line => console.MarkupLine($"[grey]{Markup.Escape(line)}[/]"));
+
+    /// <summary>A warning on standard error (what a translation left out, …).</summary>
+    public static void Warn(string line) => Console.Error.WriteLine(line);
+
+    /// <summary>
+    /// Reports on the caller's thread, in order: <see cref="Progress{T}"/> posts to the thread pool,
+    /// so its lines could come after the table they precede, or interleave.
+    /// </summary>
+    private sealed class SynchronousProgress(Action<string> report) : IProgress<string>
+    {
+        private readonly Lock _turn = new();
+
+        public void Report(string value)
+        {
+            lock (_turn)
+            {
+                report(value);
+            }
+        }
+    }
 }

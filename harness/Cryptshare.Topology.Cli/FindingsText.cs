@@ -1,4 +1,4 @@
-using Cryptshare.Topology.Cli.Matrix;
+using Cryptshare.Topology.Runs.Live;
 using Spectre.Console;
 
 namespace Cryptshare.Topology.Cli;

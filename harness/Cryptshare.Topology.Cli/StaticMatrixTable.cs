@@ -28,8 +28,10 @@ internal static class StaticMatrixTable
 
             var unknown = ruleSet.Flows.Count(f => f.Predicted is null);
             var mismatches = ruleSet.Flows.Count(f => !f.Matches);
+            var problems = ruleSet.Diagnosis?.Count ?? 0;
             table.Caption = new TableTitle(
                 (mismatches == 0 ? $"[green]{ruleSet.Flows.Count} flows, every prediction as expected[/]" : $"[red]{mismatches} of {ruleSet.Flows.Count} predictions differ from the expectation[/]")
+                + (problems == 0 ? "" : $" [red]({problems} blocked or exposed: see the diagnosis)[/]")
                 + (unknown == 0 ? "" : $" [yellow]({unknown} not predictable: see how)[/]"));
             console.Write(table);
         }

@@ -8,6 +8,9 @@ namespace Cryptshare.Topology.Cli.History;
 internal sealed class HistoryFailure(string message, int exitCode) : Exception(message)
 {
     public int ExitCode { get; } = exitCode;
+
+    /// <summary>The same failure, saying what was being done (e.g. "the run was not saved in the history").</summary>
+    public HistoryFailure During(string what) => new($"{what}: {Message}", ExitCode);
 }
 
 /// <summary>
@@ -17,11 +20,25 @@ internal sealed class HistoryFailure(string message, int exitCode) : Exception(m
 /// </summary>
 internal static class HistoryConnection
 {
-    public static Option<string?> CreateOption(string purpose) => new("--history")
+    public const string OptionName = "--history";
+
+    /// <summary>The option; an empty connection string is a usage error (not "no history"), and its value is never echoed (<see cref="SecretTokens"/>).</summary>
+    public static Option<string?> CreateOption(string purpose)
     {
-        Description = $"{purpose} PostgreSQL connection string, e.g. \"Host=db;Database=ctt;Username=ctt\" (the password may come from PGPASSWORD or ~/.pgpass instead of the string). Never printed.",
-        HelpName = "CONNECTION",
-    };
+        var option = new Option<string?>(OptionName)
+        {
+            Description = $"{purpose} PostgreSQL connection string, e.g. \"Host=db;Database=ctt;Username=ctt\" (the password may come from PGPASSWORD or ~/.pgpass instead of the string). Never printed.",
+            HelpName = "CONNECTION",
+        };
+        option.Validators.Add(result =>
+        {
+            if (result.Tokens.Any(t => string.IsNullOrWhiteSpace(t.Value)))
+            {
+                result.AddError($"{OptionName}: an empty connection string; give one, e.g. \"Host=db;Database=ctt;Username=ctt\"");
+            }
+        });
+        return option;
+    }
 
     /// <summary>Opens the store and creates or migrates its schema, so an unusable history is found before any work is done.</summary>
     public static async Task<HistoryStore> OpenAsync(string connectionString, CancellationToken ct)
@@ -80,7 +97,7 @@ internal static class HistoryConnection
             // Not parseable: then only the string as a whole can be recognised.
         }
 
-        var scrubbed = text.Replace(connectionString, "***", StringComparison.Ordinal);
+        var scrubbed = string.IsNullOrEmpty(connectionString) ? text : text.Replace(connectionString, "***", StringComparison.Ordinal);
         return string.IsNullOrEmpty(password) ? scrubbed : scrubbed.Replace(password, "***", StringComparison.Ordinal);
     }
 }

@@ -12,10 +12,22 @@ internal sealed class RunHistory(HistoryStore store, string connectionString) : 
     public string Target => store.Target;
 
     /// <summary>Null when no connection string was given: without --history nothing needs a database.</summary>
-    public static async Task<RunHistory?> OpenAsync(string? connectionString, CancellationToken ct) =>
-        string.IsNullOrWhiteSpace(connectionString)
-            ? null
-            : new RunHistory(await HistoryConnection.OpenAsync(connectionString, ct), connectionString);
+    public static async Task<RunHistory?> OpenAsync(string? connectionString, CancellationToken ct)
+    {
+        if (connectionString is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return new RunHistory(await HistoryConnection.OpenAsync(connectionString, ct), connectionString);
+        }
+        catch (HistoryFailure e)
+        {
+            throw e.During("the history cannot be used");
+        }
+    }
 
     /// <summary>Saves the run; returns its id in the history.</summary>
     public async Task<long> SaveAsync(TopologyDefinition topology, DateTimeOffset startedAt, MatrixReport report, CancellationToken ct)
@@ -27,7 +39,7 @@ internal sealed class RunHistory(HistoryStore store, string connectionString) : 
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            throw HistoryConnection.Failure(store, e, connectionString);
+            throw HistoryConnection.Failure(store, e, connectionString).During("the run was not saved in the history");
         }
     }
 

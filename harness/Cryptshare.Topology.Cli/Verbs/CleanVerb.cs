@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Cryptshare.Topology.Fixtures.Engine;
+using Cryptshare.Topology.Runs;
 
 namespace Cryptshare.Topology.Cli.Verbs;
 
@@ -12,12 +13,7 @@ internal static class CleanVerb
         var command = new Command("clean", "Remove every container and network the harness created (of any run, including killed ones). Cached images stay.") { run };
         command.SetAction(async (parse, ct) =>
         {
-            if (!DockerEngine.IsAvailable)
-            {
-                await Console.Error.WriteLineAsync(DockerEngine.HowToGetOne);
-                return ExitCodes.NoEngine;
-            }
-
+            Engine.Require();
             var removed = await HarnessJanitor.RemoveAsync(parse.GetValue(run), ct);
             Console.WriteLine(removed.IsEmpty ? "nothing to clean" : $"removed {removed}");
             return ExitCodes.Matched;

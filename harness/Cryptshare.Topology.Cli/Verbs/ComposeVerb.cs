@@ -1,12 +1,11 @@
 using System.CommandLine;
 using Cryptshare.Topology.Cli.Compose;
-using Cryptshare.Topology.Cli.Matrix;
-using Cryptshare.Topology.Fixtures.Engine;
 using Cryptshare.Topology.Fixtures.Firewall;
 using Cryptshare.Topology.Flows;
 using Cryptshare.Topology.Input;
 using Cryptshare.Topology.Model;
 using Cryptshare.Topology.RuleSets;
+using Cryptshare.Topology.Runs;
 using Spectre.Console;
 
 namespace Cryptshare.Topology.Cli.Verbs;
@@ -37,36 +36,30 @@ internal static class ComposeVerb
         };
         command.SetAction(async (parse, ct) =>
         {
-            var output = parse.GetValue(outOption)!.FullName;
+            var output = OutputPaths.Folder(parse.GetValue(outOption)!.FullName);
             var composeFile = Path.Combine(output, FileName);
+            var catalog = FlowCatalog.Load(MatrixInputs.CatalogPath);
+            var topology = TopologyLoader.Load(parse.GetValue(topologyOption)?.FullName ?? MatrixInputs.DefaultTopologyPath, catalog);
+            var ruleSet = RuleSetLoader.Load(parse.GetValue(rulesOption)?.FullName ?? MatrixInputs.DefaultRuleSetPath, catalog);
+            if (IptablesTranslator.LooksLikeIptablesSave(ruleSet.Text))
+            {
+                throw new InputException(ruleSet.SourceFile, 0, "an iptables-save file; the compose firewall loads nftables only (`up` translates it, and `nft list ruleset` in its firewall shows the nftables text)");
+            }
+
+            if (File.Exists(composeFile) && !File.ReadLines(composeFile).FirstOrDefault("").StartsWith(ComposeYaml.Marker, StringComparison.Ordinal))
+            {
+                throw new InputException(composeFile, 0, "exists and was not written by this verb; give another --out");
+            }
+
             ComposePlan plan;
             try
             {
-                var catalog = FlowCatalog.Load(MatrixInputs.CatalogPath);
-                var topology = TopologyLoader.Load(parse.GetValue(topologyOption)?.FullName ?? MatrixInputs.DefaultTopologyPath, catalog);
-                var ruleSet = RuleSetLoader.Load(parse.GetValue(rulesOption)?.FullName ?? MatrixInputs.DefaultRuleSetPath, catalog);
-                if (IptablesTranslator.LooksLikeIptablesSave(ruleSet.Text))
-                {
-                    throw new InputException(ruleSet.SourceFile, 0, "an iptables-save file; the compose firewall loads nftables only (`up` translates it, and `nft list ruleset` in its firewall shows the nftables text)");
-                }
-
-                if (File.Exists(composeFile) && !File.ReadLines(composeFile).FirstOrDefault("").StartsWith(ComposeYaml.Marker, StringComparison.Ordinal))
-                {
-                    throw new InputException(composeFile, 0, "exists and was not written by this verb; give another --out");
-                }
-
                 plan = ComposePlan.Create(topology, catalog, ruleSet);
-            }
-            catch (InputException e)
-            {
-                await Console.Error.WriteLineAsync(e.Message);
-                return ExitCodes.BadInput;
             }
             catch (ArgumentException e)
             {
-                // A host kind refused what the topology asks of it (its spec's guards).
-                await Console.Error.WriteLineAsync($"{parse.GetValue(topologyOption)?.FullName ?? MatrixInputs.DefaultTopologyPath}: {e.Message}");
-                return ExitCodes.BadInput;
+                // A host kind refused what the topology asks of it (its spec's guards): bad input.
+                throw new InputException(topology.SourceFile, 0, e.Message);
             }
 
             Directory.CreateDirectory(output);
@@ -78,22 +71,9 @@ internal static class ComposeVerb
 
             if (!parse.GetValue(noImages))
             {
-                if (!DockerEngine.IsAvailable)
-                {
-                    await Console.Error.WriteLineAsync(DockerEngine.HowToGetOne);
-                    return ExitCodes.NoEngine;
-                }
-
-                try
-                {
-                    var kinds = plan.Topology.Hosts.Select(h => h.Kind).Prepend(FirewallBuilder.Kind).Distinct().ToList();
-                    await ImagesVerb.BuildAsync(console, kinds, ct);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    await Console.Error.WriteLineAsync($"cryptshare-topology: an image did not build: {e.Message}");
-                    return ExitCodes.HarnessFailure;
-                }
+                Engine.Require();
+                var kinds = plan.Topology.Hosts.Select(h => h.Kind).Prepend(FirewallBuilder.Kind).Distinct().ToList();
+                await ImagesVerb.BuildAsync(console, kinds, ct);
             }
 
             var here = Path.GetFullPath(".") == output ? string.Empty : $"cd {output} && ";

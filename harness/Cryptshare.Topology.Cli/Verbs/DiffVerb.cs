@@ -17,8 +17,8 @@ internal static class DiffVerb
 {
     public static Command Create()
     {
-        var runA = new Argument<long>("RUN_A") { Description = "The earlier run's id (as `run --history` printed it, or from `history`)." };
-        var runB = new Argument<long>("RUN_B") { Description = "The later run's id." };
+        var runA = NumberOptions.RunId("RUN_A", "The earlier run's id (as `run --history` printed it, or from `history`).");
+        var runB = NumberOptions.RunId("RUN_B", "The later run's id.");
         var history = HistoryConnection.CreateOption("The run history:");
         history.Required = true;
         var json = new Option<bool>("--json") { Description = "Write JSON instead of a table." };
@@ -31,9 +31,8 @@ internal static class DiffVerb
             var connectionString = parse.GetValue(history)!;
             var (a, b) = (parse.GetValue(runA), parse.GetValue(runB));
             IReadOnlyList<FlowDifference> differences;
-            try
+            await using (var store = await HistoryConnection.OpenAsync(connectionString, ct))
             {
-                await using var store = await HistoryConnection.OpenAsync(connectionString, ct);
                 try
                 {
                     differences = await store.DiffAsync(a, b, ct);
@@ -42,11 +41,6 @@ internal static class DiffVerb
                 {
                     throw HistoryConnection.Failure(store, e, connectionString);
                 }
-            }
-            catch (HistoryFailure e)
-            {
-                await Console.Error.WriteLineAsync($"cryptshare-topology: {e.Message}");
-                return e.ExitCode;
             }
 
             if (parse.GetValue(json))

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Cryptshare.Topology.Fixtures.Engine;
+using Cryptshare.Topology.Runs;
 
 namespace Cryptshare.Topology.Cli.Verbs;
 
@@ -12,12 +13,7 @@ internal static class DownVerb
         var command = new Command("down", "Remove the topologies that `up` or `run --keep` left running (containers and zone networks).") { run };
         command.SetAction(async (parse, ct) =>
         {
-            if (!DockerEngine.IsAvailable)
-            {
-                await Console.Error.WriteLineAsync(DockerEngine.HowToGetOne);
-                return ExitCodes.NoEngine;
-            }
-
+            Engine.Require();
             var removed = await HarnessJanitor.RemoveAsync(parse.GetValue(run), ct);
             Console.WriteLine(removed.IsEmpty ? "no topology is up" : $"removed {removed}");
             return ExitCodes.Matched;

@@ -1,9 +1,7 @@
 using System.CommandLine;
-using Cryptshare.Topology.Cli.Matrix;
 using Cryptshare.Topology.Flows;
-using Cryptshare.Topology.Input;
-using Cryptshare.Topology.Model;
 using Cryptshare.Topology.Reports;
+using Cryptshare.Topology.Runs;
 
 namespace Cryptshare.Topology.Cli.Verbs;
 
@@ -12,16 +10,8 @@ internal static class GraphVerb
 {
     public static Command Create()
     {
-        var topologyOption = new Option<FileInfo?>("--topology")
-        {
-            Description = "The topology file (zones, subnets, hosts, addresses). Default: fixtures/topologies/default.yml.",
-            HelpName = "FILE",
-        };
-        var outOption = new Option<FileInfo?>("--out")
-        {
-            Description = "Where to write the SVG. Default: standard output.",
-            HelpName = "FILE.svg",
-        };
+        var topologyOption = PathOptions.File("--topology", "The topology file (zones, subnets, hosts, addresses). Default: fixtures/topologies/default.yml.");
+        var outOption = PathOptions.File("--out", "Where to write the SVG. Default: standard output.", "FILE.svg");
         var command = new Command("graph", "Draw the topology as SVG — zones with their subnets, hosts with name, address and kind, the firewall and its interfaces — without starting anything.")
         {
             topologyOption,
@@ -30,27 +20,16 @@ internal static class GraphVerb
         command.SetAction(async (parseResult, ct) =>
         {
             var output = parseResult.InvocationConfiguration.Output;
-            var error = parseResult.InvocationConfiguration.Error;
-            TopologyDefinition topology;
-            try
-            {
-                var catalog = FlowCatalog.Load(MatrixInputs.CatalogPath);
-                topology = TopologyLoader.Load(parseResult.GetValue(topologyOption)?.FullName ?? MatrixInputs.DefaultTopologyPath, catalog);
-            }
-            catch (InputException e)
-            {
-                await error.WriteLineAsync(e.Message);
-                return ExitCodes.BadInput;
-            }
-
+            var topology = MatrixInputs.LoadTopology(parseResult.GetValue(topologyOption)?.FullName, FlowCatalog.Load(MatrixInputs.CatalogPath));
             var svg = TopologySvg.Render(topology);
-            if (parseResult.GetValue(outOption)?.FullName is not { } path)
+            if (parseResult.GetValue(outOption)?.FullName is not { } given)
             {
                 await output.WriteLineAsync(svg.AsMemory(), ct);
                 return ExitCodes.Matched;
             }
 
-            await File.WriteAllTextAsync(path, svg, ct);
+            var path = OutputPaths.FileToWrite(given);
+            OutputPaths.Write(path, svg);
             await output.WriteLineAsync($"wrote {path}: topology '{topology.Name}', {topology.Zones.Count} zones, {topology.Hosts.Count} hosts");
             return ExitCodes.Matched;
         });

@@ -31,9 +31,8 @@ internal static class HistoryVerb
             var connectionString = parse.GetValue(history)!;
             IReadOnlyList<StoredRun> runs;
             IReadOnlyList<VerdictChange> changes;
-            try
+            await using (var store = await HistoryConnection.OpenAsync(connectionString, ct))
             {
-                await using var store = await HistoryConnection.OpenAsync(connectionString, ct);
                 try
                 {
                     runs = await store.RunsAsync(ct);
@@ -43,11 +42,6 @@ internal static class HistoryVerb
                 {
                     throw HistoryConnection.Failure(store, e, connectionString);
                 }
-            }
-            catch (HistoryFailure e)
-            {
-                await Console.Error.WriteLineAsync($"cryptshare-topology: {e.Message}");
-                return e.ExitCode;
             }
 
             if (parse.GetValue(json))

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Cryptshare.Topology.Fixtures.Engine;
+using Cryptshare.Topology.Runs;
+using DotNet.Testcontainers.Images;
 using Spectre.Console;
 
 namespace Cryptshare.Topology.Cli.Verbs;
@@ -23,27 +25,12 @@ internal static class ImagesVerb
             var unknown = wanted.Except(known).ToList();
             if (unknown.Count > 0)
             {
-                await Console.Error.WriteLineAsync($"no image context for {string.Join(", ", unknown)}: the kinds are {string.Join(", ", known)}");
-                return ExitCodes.BadInput;
+                throw new UsageException($"no image context for {string.Join(", ", unknown)}: the kinds are {string.Join(", ", known)}");
             }
 
-            if (!DockerEngine.IsAvailable)
-            {
-                await Console.Error.WriteLineAsync(DockerEngine.HowToGetOne);
-                return ExitCodes.NoEngine;
-            }
-
-            var console = ConsoleOutput.Create();
-            try
-            {
-                await BuildAsync(console, wanted, ct);
-                return ExitCodes.Matched;
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                await Console.Error.WriteLineAsync($"cryptshare-topology: an image did not build: {e.Message}");
-                return ExitCodes.HarnessFailure;
-            }
+            Engine.Require();
+            await BuildAsync(ConsoleOutput.Create(), wanted, ct);
+            return ExitCodes.Matched;
         });
         return command;
     }
@@ -62,7 +49,16 @@ internal static class ImagesVerb
     {
         var clock = Stopwatch.StartNew();
         console.MarkupLine($"[grey]images: {Markup.Escape(string.Join(", ", kinds))}[/]");
-        var images = await Task.WhenAll(kinds.Select(k => HostImages.GetAsync(k, ct)));
+        IImage[] images;
+        try
+        {
+            images = await Task.WhenAll(kinds.Select(k => HostImages.GetAsync(k, ct)));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new InvalidOperationException($"an image did not build: {e.Message}", e);
+        }
+
         foreach (var (kind, image) in kinds.Zip(images))
         {
             console.MarkupLine($"{Markup.Escape(HostImages.Repository)}/{Markup.Escape(kind)}:{HostImages.LatestTag} = {Markup.Escape(image.FullName)}");

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Cryptshare.Topology.Fixtures.Engine;
+using Cryptshare.Topology.Runs;
 
 namespace Cryptshare.Topology.Cli.Verbs;
 
@@ -12,12 +13,7 @@ internal static class StatusVerb
         var command = new Command("status", "List the harness's containers and networks on this Docker engine (from `up`, or left by a killed run).") { run };
         command.SetAction(async (parse, ct) =>
         {
-            if (!DockerEngine.IsAvailable)
-            {
-                await Console.Error.WriteLineAsync(DockerEngine.HowToGetOne);
-                return ExitCodes.NoEngine;
-            }
-
+            Engine.Require();
             var found = await HarnessJanitor.FindAsync(parse.GetValue(run), ct);
             Console.WriteLine(found.IsEmpty ? "no harness containers or networks" : found.ToString());
             return ExitCodes.Matched;

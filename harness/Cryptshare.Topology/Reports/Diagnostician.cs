@@ -62,8 +62,23 @@ public static class Diagnostician
         };
     }
 
-    /// <summary>Whether any rule set has a diagnosis line (the CLI's exit code 1).</summary>
+    /// <summary>Whether any rule set has a diagnosis line (one of the reasons <see cref="Judge"/> finds problems).</summary>
     public static bool AnyProblem(MatrixReport report) => report.RuleSets.Any(r => r.Diagnosis is { Count: > 0 });
+
+    /// <summary>
+    /// Every rule set of a static matrix (<c>analyze</c>) with the diagnosis <c>run</c> would make,
+    /// made from the predictions (flows the oracle could not predict get none).
+    /// </summary>
+    public static StaticMatrixReport Attach(StaticMatrixReport report, FlowCatalog catalog, TopologyDefinition? topology, IEnumerable<RuleSet> ruleSets)
+    {
+        var byName = ruleSets.ToDictionary(r => r.Name);
+        return report with
+        {
+            RuleSets = report.RuleSets
+                .Select(r => r with { Diagnosis = Diagnose(r.AsPredicted(), new DiagnosisContext(catalog, topology, byName.GetValueOrDefault(r.Name))) })
+                .ToList(),
+        };
+    }
 
     private static string Message(FlowUnderDiagnosis facts, DiagnosisSeverity severity)
     {

@@ -29,8 +29,29 @@ public sealed record StaticMatrixReport(IReadOnlyList<StaticRuleSetReport> RuleS
         JsonSerializer.Deserialize<StaticMatrixReport>(File.ReadAllText(path), MatrixReport.Json) ?? throw new InvalidDataException($"{path}: empty report");
 }
 
-/// <summary>One rule set of the static matrix; <see cref="ParsedBy"/> names the nft that parsed it.</summary>
-public sealed record StaticRuleSetReport(string Name, string Sha256, string ParsedBy, IReadOnlyList<StaticFlowReport> Flows);
+/// <summary>
+/// One rule set of the static matrix; <see cref="ParsedBy"/> names the nft that parsed it.
+/// <see cref="Diagnosis"/> is what <c>run</c> would diagnose, made from the predictions (see
+/// <see cref="Diagnostician"/>); null where none was made (added last, optional).
+/// </summary>
+public sealed record StaticRuleSetReport(
+    string Name,
+    string Sha256,
+    string ParsedBy,
+    IReadOnlyList<StaticFlowReport> Flows,
+    IReadOnlyList<DiagnosisLine>? Diagnosis = null)
+{
+    /// <summary>
+    /// The rule set as if each prediction had been observed, for the diagnosis <c>run</c> makes from
+    /// observations. Flows the oracle could not predict are left out: nothing is known of them.
+    /// </summary>
+    public RuleSetReport AsPredicted() => new(
+        Name,
+        Sha256,
+        Flows.Where(f => f.Predicted is not null)
+            .Select(f => new FlowReport(f.Id, f.From, f.To, f.Port, f.Expected, f.Predicted!.Value, 0, f.Detail, f.Required, f.Exposure, f.Predicted, f.DecidingRule))
+            .ToList());
+}
 
 /// <summary>One flow of the static matrix: the fields of <see cref="FlowReport"/>; <see cref="Detail"/> is the oracle's account of the handshake.</summary>
 public sealed record StaticFlowReport(

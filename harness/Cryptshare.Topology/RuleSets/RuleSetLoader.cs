@@ -33,13 +33,14 @@ public static class RuleSetLoader
     /// its rule set (as a shell's <c>*.nft</c> names <c>10-host-firewall.host.nft</c> beside
     /// <c>10-host-firewall.nft</c>) comes along with that rule set and is not one of its own.
     /// </summary>
-    public static IReadOnlyList<RuleSet> LoadAll(IReadOnlyList<string> paths, FlowCatalog catalog)
+    public static IReadOnlyList<RuleSet> LoadAll(IReadOnlyList<string> paths, FlowCatalog catalog) =>
+        WithoutCompanionHostFirewalls(paths).Select(p => Load(p, catalog)).ToList();
+
+    /// <summary>The paths without host-firewall files whose rule set is named too (a shell's <c>*.nft</c>): each comes along with its rule set.</summary>
+    public static IReadOnlyList<string> WithoutCompanionHostFirewalls(IReadOnlyList<string> paths)
     {
         var named = paths.Select(Path.GetFullPath).ToHashSet();
-        return paths
-            .Where(p => !(IsHostFirewallFile(p) && named.Contains(Path.GetFullPath(RuleSetOfHostFirewall(p)))))
-            .Select(p => Load(p, catalog))
-            .ToList();
+        return paths.Where(p => !(IsHostFirewallFile(p) && named.Contains(Path.GetFullPath(RuleSetOfHostFirewall(p))))).ToList();
     }
 
     public static RuleSet Load(string path, FlowCatalog catalog)

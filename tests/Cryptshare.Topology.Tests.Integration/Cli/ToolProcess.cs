@@ -14,14 +14,23 @@ internal sealed class ToolProcess
 
     public static string NewRunId() => $"test-{Guid.NewGuid():N}"[..20];
 
-    public static Process Start(string runId, params string[] args)
+    public static Process Start(string runId, params string[] args) => Start(runId, new Dictionary<string, string>(), null, args);
+
+    /// <summary>With extra environment variables (they win over the run id's) and a working folder of its own.</summary>
+    public static Process Start(string runId, IReadOnlyDictionary<string, string> environment, string? workingDirectory, IReadOnlyList<string> args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             Environment = { ["CTT_RUN_ID"] = runId, ["TESTCONTAINERS_RYUK_DISABLED"] = "true" },
+            WorkingDirectory = workingDirectory ?? string.Empty,
         };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         start.ArgumentList.Add(ToolDll);
         foreach (var arg in args)
         {
@@ -34,9 +43,12 @@ internal sealed class ToolProcess
     public static Task<Result> RunAsync(string runId, params string[] args) => RunAsync(runId, TimeSpan.FromMinutes(5), args);
 
     /// <summary>With a longer limit than the default five minutes, for the nightly's repeated library.</summary>
-    public static async Task<Result> RunAsync(string runId, TimeSpan limit, params string[] args)
+    public static Task<Result> RunAsync(string runId, TimeSpan limit, params string[] args) =>
+        RunAsync(runId, limit, new Dictionary<string, string>(), null, args);
+
+    public static async Task<Result> RunAsync(string runId, TimeSpan limit, IReadOnlyDictionary<string, string> environment, string? workingDirectory, IReadOnlyList<string> args)
     {
-        using var process = Start(runId, args);
+        using var process = Start(runId, environment, workingDirectory, args);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(limit);

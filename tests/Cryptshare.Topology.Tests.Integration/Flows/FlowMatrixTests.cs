@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Cryptshare.Topology.Fixtures.Topology;
-using Cryptshare.Topology.Flows;
-using Cryptshare.Topology.Model;
+using Cryptshare.Topology.Runs.Live;
 
 namespace Cryptshare.Topology.Tests.Integration.Flows;
 
@@ -10,7 +9,8 @@ namespace Cryptshare.Topology.Tests.Integration.Flows;
 /// <c>ruleset/flow-id/from-zone</c>: the verdict observed through the real nftables firewall is the
 /// one the rule set's expectation file states. The topology starts once for the whole fixture;
 /// rule sets are swapped in place, each probed once (all its flows, all sources at once), and
-/// routing is proven with control flows before any "blocked" is believed.
+/// routing is proven with control flows before any "blocked" is believed. The steps are the run
+/// pipeline's (<see cref="LiveMatrix"/>), as `run` takes them.
 /// </summary>
 [TestFixture]
 [Category("Flows")]
@@ -19,7 +19,7 @@ public sealed class FlowMatrixTests
 {
     private readonly ConcurrentDictionary<string, IReadOnlyDictionary<string, ProbeOutcome>> _observed = new();
     private readonly SemaphoreSlim _firewall = new(1, 1);
-    private LiveTopology? _topology;
+    private LiveMatrix? _matrix;
     private IReadOnlyList<RoutingCheck> _routing = [];
 
     public static IEnumerable<TestCaseData> Matrix() =>
@@ -28,17 +28,17 @@ public sealed class FlowMatrixTests
     [OneTimeSetUp]
     public async Task StartTopology()
     {
-        _topology = await LiveTopology.StartAsync(DefaultLibrary.Topology, DefaultLibrary.Catalog);
-        TestContext.Progress.WriteLine($"default topology up in {_topology.UpTime.TotalSeconds:0.0} s");
-        _routing = await _topology.CheckRoutingAsync();
+        _matrix = await LiveMatrix.StartAsync(DefaultLibrary.Topology, DefaultLibrary.Catalog);
+        TestContext.Progress.WriteLine($"default topology up in {_matrix.Topology.UpTime.TotalSeconds:0.0} s");
+        _routing = (await _matrix.CheckRoutingAsync()).Checks;
     }
 
     [OneTimeTearDown]
     public async Task StopTopology()
     {
-        if (_topology is not null)
+        if (_matrix is not null)
         {
-            await _topology.DisposeAsync();
+            await _matrix.DisposeAsync();
         }
     }
 
@@ -87,9 +87,8 @@ public sealed class FlowMatrixTests
             }
 
             var ruleSet = DefaultLibrary.RuleSets.Single(r => r.Name == ruleSetName);
-            await _topology!.ApplyAsync(ruleSet);
-            var outcomes = await _topology.ProbeAsync(MatrixPlanner.Plan(DefaultLibrary.Topology, DefaultLibrary.Catalog, ruleSet));
-            var byKey = outcomes.ToDictionary(o => o.Case.Key);
+            var run = await _matrix!.RunRuleSetAsync(ruleSet);
+            var byKey = run.Flows.Select(f => f.Outcome).ToDictionary(o => o.Case.Key);
             _observed[ruleSetName] = byKey;
             return byKey;
         }

@@ -1,13 +1,15 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Cryptshare.Topology.Fixtures.Engine;
+using Cryptshare.Topology.Runs;
 using Cryptshare.Topology.Tests.Integration.Cli;
 
 namespace Cryptshare.Topology.Tests.Integration.Nightly;
 
 /// <summary>
 /// The nightly job's matrix: every rule set of the library, repeated on one topology, must show no
-/// flaky flow and every verdict as its expectation file says. For the nightly job only (.ci/nightly):
+/// flaky flow and every verdict as its expectation file says. It is the job's own run: the `run`
+/// verb as a process, which takes the run pipeline (Cryptshare.Topology.Runs) as every live matrix does. For the nightly job only (.ci/nightly):
 /// the default test run leaves category Nightly out. .ci/nightly sets CTT_NIGHTLY_REPEAT (default 20),
 /// CTT_NIGHTLY_OUT (where the reports stay as artifacts) and CTT_HISTORY (a PostgreSQL connection
 /// string: the run is saved there), so the job's reports and history come from this very run.
@@ -27,10 +29,7 @@ public sealed partial class NightlyLibraryTests
         var keep = Environment.GetEnvironmentVariable("CTT_NIGHTLY_OUT") is { Length: > 0 } folder ? folder : null;
         var history = Environment.GetEnvironmentVariable("CTT_HISTORY") is { Length: > 0 } connection ? connection : null;
         var output = keep ?? Directory.CreateTempSubdirectory("ctt-nightly-").FullName;
-        var library = Directory.EnumerateFiles(Path.Combine(RepositoryLayout.Fixtures, "rulesets"), "*.nft")
-            .Where(f => !f.EndsWith(".host.nft", StringComparison.Ordinal))
-            .Order(StringComparer.Ordinal)
-            .ToList();
+        var library = MatrixInputs.LibraryRuleSetPaths();
         List<string> args = ["run", "--rules", .. library, "--repeat", repeats.ToString(), "--out", output];
         if (history is not null)
         {

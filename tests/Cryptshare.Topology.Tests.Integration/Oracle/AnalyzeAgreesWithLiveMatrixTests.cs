@@ -1,55 +1,52 @@
-using System.Collections.Concurrent;
+using Cryptshare.Topology.Cli;
 using Cryptshare.Topology.Fixtures.Engine;
 using Cryptshare.Topology.Fixtures.Firewall;
-using Cryptshare.Topology.Fixtures.Topology;
-using Cryptshare.Topology.Flows;
 using Cryptshare.Topology.Model;
-using Cryptshare.Topology.Oracle.Matrix;
 using Cryptshare.Topology.Reports;
-using Cryptshare.Topology.RuleSets;
+using Cryptshare.Topology.Runs;
+using Cryptshare.Topology.Runs.Live;
+using Cryptshare.Topology.Runs.Static;
+using Cryptshare.Topology.Tests.Integration.Cli;
 
 namespace Cryptshare.Topology.Tests.Integration.Oracle;
 
 /// <summary>
 /// `analyze` (nft parses the file, the oracle predicts; no topology) against the live matrix of the
-/// default topology (the firewall's trace names the rule): for every rule set of the library, every
-/// flow's predicted verdict is the observed one and the deciding rule is the one the kernel applied.
+/// default topology (the firewall's trace names the rule), both through the use-cases the verbs call
+/// (<see cref="StaticAnalysis"/>, <see cref="LiveMatrix"/>): for every rule set of the library,
+/// every flow's predicted verdict is the observed one and the deciding rule is the one the kernel
+/// applied; and both verbs judge alike (same diagnosis, same exit code), also on the customer fixture.
 /// </summary>
 [TestFixture]
 [Category("Oracle")]
 [NonParallelizable] // Starts the default topology, which owns the fixed subnets 10.77.1-4.0/24: only one may run at a time.
 public sealed class AnalyzeAgreesWithLiveMatrixTests
 {
-    private static readonly FlowCatalog Catalog = FlowCatalog.Load(Path.Combine(RepositoryLayout.Fixtures, "flows", "catalog.yml"));
+    private static readonly MatrixInputs Library = MatrixInputs.Load(null, MatrixInputs.LibraryRuleSetPaths());
 
-    private static readonly TopologyDefinition Topology = TopologyLoader.Load(Path.Combine(RepositoryLayout.Fixtures, "topologies", "default.yml"), Catalog);
+    private readonly Dictionary<string, RuleSetRun> _live = [];
+    private readonly Dictionary<string, StaticRuleSetReport> _static = [];
 
-    private static readonly IReadOnlyList<RuleSet> Library = RuleSetLoader.LoadLibrary(Path.Combine(RepositoryLayout.Fixtures, "rulesets"), Catalog);
-
-    private readonly ConcurrentDictionary<string, IReadOnlyList<AttributedOutcome>> _live = new();
-    private readonly ConcurrentDictionary<string, StaticRuleSetReport> _static = new();
-
-    public static IEnumerable<string> RuleSetNames => Library.Select(r => r.Name);
+    public static IEnumerable<string> RuleSetNames => Library.RuleSets.Select(r => r.Name);
 
     [OneTimeSetUp]
     public async Task AnalyzeAndRunTheLibrary()
     {
         await using (var parser = NftRuleSetParser.Best())
         {
-            foreach (var ruleSet in Library)
+            var parsed = await StaticAnalysis.ParseAsync(Library, parser, CancellationToken.None);
+            foreach (var report in StaticAnalysis.Predict(Library, parsed))
             {
-                var parsed = await parser.ParseAsync(ruleSet, Topology);
-                _static[ruleSet.Name] = StaticMatrix.Predict(Topology, Catalog, ruleSet, parsed.FirewallJson, parsed.HostFirewallJson, parsed.ParsedBy);
+                _static[report.Name] = report;
             }
         }
 
-        await using var live = await LiveTopology.StartAsync(Topology, Catalog);
+        await using var live = await LiveMatrix.StartAsync(Library.Topology, Library.Catalog);
         var routing = await live.CheckRoutingAsync();
-        Assert.That(routing.Where(r => !r.Holds).Select(r => $"{r.Source} → {r.Destination}: {r.Observed} ({r.Detail})"), Is.Empty, "the topology's own routing");
-        foreach (var ruleSet in Library)
+        Assert.That(routing.Broken.Select(r => $"{r.Source} → {r.Destination}: {r.Observed} ({r.Detail})"), Is.Empty, "the topology's own routing");
+        foreach (var ruleSet in Library.RuleSets)
         {
-            await live.ApplyAsync(ruleSet);
-            _live[ruleSet.Name] = await live.ProbeAttributedAsync(MatrixPlanner.Plan(Topology, Catalog, ruleSet));
+            _live[ruleSet.Name] = await live.RunRuleSetAsync(ruleSet);
         }
     }
 
@@ -58,7 +55,7 @@ public sealed class AnalyzeAgreesWithLiveMatrixTests
     {
         var predicted = _static[ruleSet].Flows.ToDictionary(f => (f.Id, f.From));
         var problems = new List<string>();
-        foreach (var attributed in _live[ruleSet])
+        foreach (var attributed in _live[ruleSet].Flows)
         {
             var outcome = attributed.Outcome;
             var flow = predicted[(outcome.Case.Flow.Id, outcome.Case.Source.Zone)];
@@ -77,4 +74,57 @@ public sealed class AnalyzeAgreesWithLiveMatrixTests
 
         Assert.That(problems, Is.Empty);
     }
+
+    /// <summary>
+    /// The judgement `run` makes from the observations and the one `analyze` makes from the
+    /// predictions give the same exit code (through the tool's one mapping) and the same diagnosis.
+    /// </summary>
+    [TestCaseSource(nameof(RuleSetNames))]
+    public void AnalyzeAndRunJudgeAlike(string ruleSet)
+    {
+        var inputs = Library with { RuleSets = [Library.RuleSets.Single(r => r.Name == ruleSet)] };
+        var (_, run) = RunPipeline.JudgeMatrix(new MatrixReport([_live[ruleSet].Report()], new ReportTimings(0, 0)), inputs);
+        var (_, analyze) = StaticAnalysis.JudgeMatrix(new StaticMatrixReport([_static[ruleSet]], new StaticReportTimings(0, 0)), inputs);
+
+        Assert.That(run.Flows, Is.GreaterThan(0), "the matrix is not empty");
+        Assert.That(ExitCodes.For(analyze.Outcome), Is.EqualTo(ExitCodes.For(run.Outcome)),
+            $"run: {Describe(run)}\nanalyze: {Describe(analyze)}");
+        // The same lines, in any order (the live report lists flows by source host). The rule is the
+        // same rule (EveryFlowIsPredictedWithTheKernelsRule), but its text is the kernel's trace
+        // line (with its comment) on one side and nft's JSON on the other: compared without it.
+        Assert.That(analyze.Problems.Select(WithoutRuleText), Is.EquivalentTo(run.Problems.Select(WithoutRuleText)), "the same diagnosis lines");
+    }
+
+    /// <summary>The customer fixture (an iptables-save export and the customer's address plan) through both verbs as processes.</summary>
+    [Test]
+    public async Task AnalyzeAndRunExitAlikeOnTheCustomerFixture()
+    {
+        var customer = Path.Combine(RepositoryLayout.Fixtures, "customers", "acme");
+        string[] inputs = ["--topology", Path.Combine(customer, "topology.yml"), "--rules", Path.Combine(customer, "acme.rules")];
+        var output = Directory.CreateTempSubdirectory("ctt-alike-");
+        var (runId, analyzeId) = (ToolProcess.NewRunId(), ToolProcess.NewRunId());
+        try
+        {
+            var analyze = await ToolProcess.RunAsync(analyzeId, ["analyze", .. inputs, "--out", Path.Combine(output.FullName, "analyze")]);
+            var run = await ToolProcess.RunAsync(runId, ["run", .. inputs, "--out", Path.Combine(output.FullName, "run")]);
+
+            Assert.That(run.ExitCode, Is.EqualTo(1), "a required flow is blocked\n" + run);
+            Assert.That(analyze.ExitCode, Is.EqualTo(run.ExitCode), analyze.ToString());
+            Assert.That(analyze.Stdout, Does.Match(@"blocked: ldaps from (dmz|cryptshare).*port 636.*dropped"), "the same diagnosis as run");
+            Assert.That(analyze.Stdout, Does.Contain("acme.rules:10").And.Contain("opens 686"));
+        }
+        finally
+        {
+            await HarnessJanitor.RemoveAsync(runId);
+            await HarnessJanitor.RemoveAsync(analyzeId);
+            output.Delete(recursive: true);
+        }
+    }
+
+    private static string WithoutRuleText(DiagnosisLine line) => (line with { Rule = string.Empty }).ToString();
+
+    private static string Describe(Judgement judgement) =>
+        $"{judgement.Outcome}: {judgement.Mismatches.Count} mismatches, {judgement.Problems.Count} diagnosis lines, {judgement.NotPredicted.Count} not predicted" +
+        string.Concat(judgement.Mismatches.Select(m => $"\n  {m.RuleSet}/{m.Id}/{m.From}: expected {m.Expected.ToWord()}, got {m.Verdict.ToWord()}")) +
+        string.Concat(judgement.NotPredicted.Select(n => $"\n  {n.RuleSet}/{n.Id}/{n.From}: not predicted ({n.Why})"));
 }

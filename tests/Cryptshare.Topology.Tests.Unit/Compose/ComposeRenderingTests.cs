@@ -1,6 +1,5 @@
-using System.CommandLine;
+using Cryptshare.Topology.Cli;
 using Cryptshare.Topology.Cli.Compose;
-using Cryptshare.Topology.Cli.Matrix;
 using Cryptshare.Topology.Cli.Verbs;
 using Cryptshare.Topology.Fixtures.Engine;
 using Cryptshare.Topology.Fixtures.Kinds;
@@ -8,6 +7,7 @@ using Cryptshare.Topology.Fixtures.Topology;
 using Cryptshare.Topology.Flows;
 using Cryptshare.Topology.Model;
 using Cryptshare.Topology.RuleSets;
+using Cryptshare.Topology.Runs;
 
 namespace Cryptshare.Topology.Tests.Unit.Compose;
 
@@ -143,14 +143,14 @@ public sealed class ComposeRenderingTests
     [Test]
     public async Task TheVerbWritesBothAndRefusesToOverwriteAForeignComposeFile()
     {
-        var root = new RootCommand { ComposeVerb.Create() };
-        var exit = await root.Parse(["compose", "--out", _folder, "--no-images"]).InvokeAsync();
+        // Through the tool's entry point: its one error path turns the refusal into exit 2.
+        var exit = await Tool.RunAsync(["compose", "--out", _folder, "--no-images"], TextWriter.Null, TextWriter.Null);
         Assert.That(exit, Is.Zero);
         Assert.That(File.ReadAllText(Path.Combine(_folder, ComposeVerb.FileName)), Does.StartWith(ComposeYaml.Marker));
         Assert.That(File.Exists(Path.Combine(_folder, ComposePlan.SupportFolder, "ldap", "directory.ldif")), Is.True);
 
         await File.WriteAllTextAsync(Path.Combine(_folder, ComposeVerb.FileName), "services: {}\n");
-        exit = await root.Parse(["compose", "--out", _folder, "--no-images"]).InvokeAsync();
+        exit = await Tool.RunAsync(["compose", "--out", _folder, "--no-images"], TextWriter.Null, TextWriter.Null);
         Assert.That(exit, Is.EqualTo(2), "someone else's docker-compose.yml is never overwritten");
         Assert.That(File.ReadAllText(Path.Combine(_folder, ComposeVerb.FileName)), Is.EqualTo("services: {}\n"));
     }

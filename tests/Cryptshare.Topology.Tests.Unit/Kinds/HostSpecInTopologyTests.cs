@@ -1,4 +1,4 @@
-using Cryptshare.Topology.Cli.Matrix;
+using Cryptshare.Topology.Runs;
 using Cryptshare.Topology.Fixtures.Engine;
 using Cryptshare.Topology.Fixtures.Kinds;
 using Cryptshare.Topology.Fixtures.Pki;

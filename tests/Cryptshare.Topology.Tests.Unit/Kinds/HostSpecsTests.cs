@@ -1,4 +1,4 @@
-using Cryptshare.Topology.Cli.Matrix;
+using Cryptshare.Topology.Runs;
 using Cryptshare.Topology.Fixtures.Archive;
 using Cryptshare.Topology.Fixtures.CryptshareServer;
 using Cryptshare.Topology.Fixtures.Engine;

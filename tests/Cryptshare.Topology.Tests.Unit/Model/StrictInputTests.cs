@@ -1,4 +1,4 @@
-using Cryptshare.Topology.Cli.Matrix;
+using Cryptshare.Topology.Runs;
 using Cryptshare.Topology.Flows;
 using Cryptshare.Topology.Input;
 
@@ -24,7 +24,7 @@ public sealed class StrictInputTests
             var args = badInput.Prepare(folder.FullName);
             var topology = BadInputCase.Option(args, "--topology");
             var rules = BadInputCase.Option(args, "--rules");
-            TestDelegate load = () => MatrixInputs.Load(topology is null ? null : new FileInfo(topology), rules is null ? [] : [new FileInfo(rules)]);
+            TestDelegate load = () => MatrixInputs.Load(topology, rules is null ? [] : [rules]);
             if (badInput.Exit != 2)
             {
                 Assert.That(load, Throws.Nothing);

@@ -1,6 +1,5 @@
-using System.CommandLine;
 using System.Xml.Linq;
-using Cryptshare.Topology.Cli.Verbs;
+using Cryptshare.Topology.Cli;
 
 namespace Cryptshare.Topology.Tests.Unit.Reports;
 
@@ -18,10 +17,9 @@ public sealed class GraphVerbTests
 
     private static async Task<(int Exit, string Out, string Error)> Graph(params string[] args)
     {
-        var root = new RootCommand { GraphVerb.Create() };
         var output = new StringWriter();
         var error = new StringWriter();
-        var exit = await root.Parse(["graph", .. args]).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        var exit = await Tool.RunAsync(["graph", .. args], output, error);
         return (exit, output.ToString(), error.ToString());
     }
 

@@ -1,14 +1,13 @@
-using Cryptshare.Topology.Fixtures.Topology;
 using Cryptshare.Topology.Model;
 using Cryptshare.Topology.Oracle;
 
-namespace Cryptshare.Topology.Cli.Matrix;
+namespace Cryptshare.Topology.Runs.Live;
 
 /// <summary>
 /// Where the oracle and the kernel part: the prediction is not what the probe observed, or the
 /// kernel's trace names another rule than the oracle. Printed with both rules.
 /// </summary>
-internal sealed record MatrixFinding(string Case, string What, string Oracle, string Kernel)
+public sealed record MatrixFinding(string Case, string What, string Oracle, string Kernel)
 {
     /// <summary>The findings of one probed case; none when prediction, observation and rules agree.</summary>
     public static IEnumerable<MatrixFinding> Of(AttributedOutcome attributed)

@@ -1,0 +1,41 @@
+using Cryptshare.Topology.Fixtures.Engine;
+
+namespace Cryptshare.Topology.Runs.Live;
+
+/// <summary>How to reach one container of a running topology by hand: a shell in it.</summary>
+public sealed record HostAccess(string Name, string Kind, string Zone, string Address, string Shell)
+{
+    /// <summary>The command that opens a shell in the container.</summary>
+    public static string ShellInto(string container) => $"docker exec -it {container.TrimStart('/')} bash";
+}
+
+/// <summary>A topology left running for manual work (<c>up</c>): its run id, the rule set in force and how to reach every host.</summary>
+public sealed record ManualTopology(string RunId, string Topology, string RuleSet, IReadOnlyList<HostAccess> Hosts)
+{
+    /// <summary>
+    /// Starts the topology, loads the first rule set and leaves it running (until <c>down</c>). When
+    /// anything fails on the way, what this run started is removed.
+    /// </summary>
+    public static async Task<ManualTopology> UpAsync(MatrixInputs inputs, IProgress<string>? progress, CancellationToken ct)
+    {
+        Engine.Require();
+        try
+        {
+            // Not disposed on purpose: the containers outlive this process until `down`.
+            var live = await LiveMatrix.StartAsync(inputs.Topology, inputs.Catalog, progress, ct);
+            var ruleSet = inputs.RuleSets[0];
+            await live.ApplyAsync(ruleSet, ct);
+            var zones = inputs.Topology.Zones;
+            var firewall = new HostAccess("firewall", "firewall", string.Join(", ", zones.Select(z => z.Name)), string.Join(", ", zones.Select(z => z.FirewallAddress)),
+                HostAccess.ShellInto(live.Topology.Firewall.Name));
+            var hosts = live.Topology.Hosts.Values.Select(h => new HostAccess(h.Definition.Name, h.Definition.Kind, h.Definition.Zone, h.Definition.Address.ToString(),
+                HostAccess.ShellInto(h.Container.Name)));
+            return new ManualTopology(HarnessLabels.CurrentRun, inputs.Topology.Name, ruleSet.Name, [firewall, .. hosts]);
+        }
+        catch
+        {
+            await HarnessJanitor.RemoveAsync(HarnessLabels.CurrentRun, CancellationToken.None);
+            throw;
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using Cryptshare.Topology.Fixtures.Firewall;
+using Cryptshare.Topology.Oracle.Matrix;
+using Cryptshare.Topology.Reports;
+
+namespace Cryptshare.Topology.Runs.Static;
+
+/// <summary>A finished <c>analyze</c>: the static report (diagnosis attached) as written, its judgement, which nft parsed, where the report is.</summary>
+public sealed record AnalyzeResult(StaticMatrixReport Report, Judgement Judgement, string ParsedBy, string ReportPath);
+
+/// <summary>
+/// The <c>analyze</c> use-case, no topology started: translate iptables-save exports (in the
+/// firewall image, as <c>run</c> does), parse with the real nft, predict every flow with the oracle,
+/// judge exactly as <c>run</c> judges (<see cref="Judge"/>), write report.json.
+/// </summary>
+public static class StaticAnalysis
+{
+    /// <summary>Step: iptables-save exports translated to nftables in the firewall image (that takes the engine; nftables input needs none).</summary>
+    public static async Task<MatrixInputs> TranslateAsync(MatrixInputs inputs, Action<string> warn, CancellationToken ct)
+    {
+        if (!inputs.NeedsTranslation)
+        {
+            return inputs;
+        }
+
+        Engine.Require("analyze: an iptables-save file is translated in the firewall image, and no Docker engine answers.");
+        return await inputs.PreflightAsync(warn, ct);
+    }
+
+    /// <summary>Step: every rule set through the real nft; a rule set nft refuses is an <see cref="NftParseException"/> with nft's message.</summary>
+    public static async Task<IReadOnlyList<ParsedRuleSet>> ParseAsync(MatrixInputs inputs, NftRuleSetParser parser, CancellationToken ct)
+    {
+        if (parser.NeedsEngine)
+        {
+            Engine.Require("analyze: this machine cannot parse with its own nft (that needs root, nft, ip and unshare), and no Docker engine answers for a firewall container.");
+        }
+
+        return await Task.WhenAll(inputs.RuleSets.Select(r => parser.ParseAsync(r, inputs.Topology, ct)));
+    }
+
+    /// <summary>Step: every flow of every rule set predicted by the oracle from nft's JSON.</summary>
+    public static IReadOnlyList<StaticRuleSetReport> Predict(MatrixInputs inputs, IReadOnlyList<ParsedRuleSet> parsed) =>
+        inputs.RuleSets.Select((ruleSet, i) =>
+            StaticMatrix.Predict(inputs.Topology, inputs.Catalog, ruleSet, parsed[i].FirewallJson, parsed[i].HostFirewallJson, parsed[i].ParsedBy)).ToList();
+
+    /// <summary>Step: the diagnosis <c>run</c> would make, from the predictions, and the judgement of the whole.</summary>
+    public static (StaticMatrixReport Report, Judgement Judgement) JudgeMatrix(StaticMatrixReport report, MatrixInputs inputs)
+    {
+        var diagnosed = Diagnostician.Attach(report, inputs.Catalog, inputs.Topology, inputs.RuleSets);
+        return (diagnosed, Judge.Static(diagnosed));
+    }
+
+    /// <summary>The whole use-case: translate, parse, predict, judge, write <c>report.json</c> into <paramref name="outputFolder"/>.</summary>
+    public static async Task<AnalyzeResult> RunAsync(MatrixInputs inputs, string outputFolder, Action<string> warn, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        inputs = await TranslateAsync(inputs, warn, ct);
+        await using var parser = NftRuleSetParser.Best();
+        var parsed = await ParseAsync(inputs, parser, ct);
+        var parseMs = clock.ElapsedMilliseconds;
+        var predicted = new StaticMatrixReport(Predict(inputs, parsed), new StaticReportTimings(parseMs, clock.ElapsedMilliseconds - parseMs));
+        var (report, judgement) = JudgeMatrix(predicted, inputs);
+        report.WriteTo(outputFolder);
+        return new AnalyzeResult(report, judgement, parser.Name, Path.Combine(outputFolder, ReportFolder.JsonFileName));
+    }
+}
