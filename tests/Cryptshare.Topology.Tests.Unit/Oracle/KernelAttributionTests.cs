@@ -70,6 +70,50 @@ public sealed class KernelAttributionTests
         }
     }
 
+    /// <summary>
+    /// Issue 19 (matrix/masquerade-reply.*): the SYN from north or south to east is accepted by the
+    /// early prerouting chain (#21) and masqueraded on its way out of east; the server's SYN-ACK comes
+    /// back addressed to the firewall's own east address, and the early chain (priority -150, before
+    /// conntrack undoes the masquerade at -100) drops it by its destination port (#20, the client's
+    /// ephemeral port is in @ports). No pass of that packet carries the client's address.
+    /// </summary>
+    [TestCase("172.30.0.3", "north", 22)]
+    [TestCase("172.30.0.3", "north", 80)]
+    [TestCase("172.30.0.3", "north", 443)]
+    [TestCase("172.31.0.3", "south", 22)]
+    [TestCase("172.31.0.3", "south", 80)]
+    [TestCase("172.31.0.3", "south", 443)]
+    public void ASynAckDroppedBeforeConntrackUndoesTheMasqueradeIsTheSynAck(string client, string zone, int port)
+    {
+        var kernel = new KernelAttribution(File.ReadAllLines(Path.Combine(Folder, "masquerade-reply.trace")), File.ReadAllText(Path.Combine(Folder, "masquerade-reply.json")));
+        var connection = new ProbedConnection(IPAddress.Parse(client), zone, IPAddress.Parse("192.168.0.3"), port, Exchange: false);
+        var decision = kernel.Attribute(connection, out var why);
+        Assert.That(decision, Is.Not.Null, why);
+        Assert.That((decision!.Verdict, decision.Step, decision.Rule!.Chain, decision.Rule.Handle), Is.EqualTo((Verdict.Drop, HandshakeStep.SynAck, "early", 20L)), decision.Detail);
+        Assert.That(decision.Detail, Does.StartWith("SYN accepted by inet lab early #21"));
+
+        // The evidence: the dropped SYN-ACK as the trace shows it, to the firewall's east address.
+        var synAck = kernel.FirewallPackets.Single(p => p.Header is { Flags: TcpFlags.Syn | TcpFlags.Ack, InputInterface: "east" } && p.Header.SourcePort == port
+            && p.Passes.Any(pass => pass.Events.Any(e => e.Handle == 20)) && IsReplyTo(kernel, p, connection));
+        Assert.That(synAck.Header.Destination, Is.EqualTo(IPAddress.Parse("192.168.0.2")));
+        Assert.That(synAck.Passes.Select(pass => pass.Chain), Is.EqualTo(new[] { "prerouting", "early" }), "dropped in the early chain, before the NAT slot");
+
+        var routing = new StaticRouting()
+            .WithInterface("north", IPAddress.Parse("172.30.0.2"), 16)
+            .WithInterface("south", IPAddress.Parse("172.31.0.2"), 16)
+            .WithInterface("east", IPAddress.Parse("192.168.0.2"), 20);
+        var oracle = new MatrixOracle(routing, File.ReadAllText(Path.Combine(Folder, "masquerade-reply.json")), options: new MatrixOracleOptions { EphemeralLow = 40000, EphemeralHigh = 40999 });
+        var predicted = oracle.Predict(connection);
+        Assert.That((predicted.Verdict, predicted.Step), Is.EqualTo((Topology.Model.Verdict.Dropped, HandshakeStep.SynAck)), predicted.Detail);
+        Assert.That(MatrixOracle.SameRule(predicted.Rule, decision.Rule), Is.True, $"oracle {predicted.Rule}, kernel {decision.Rule}");
+    }
+
+    /// <summary>The SYN-ACK answering the connection's SYN: its destination port is the SYN's source port.</summary>
+    private static bool IsReplyTo(KernelAttribution kernel, TracedPacket packet, ProbedConnection connection) =>
+        kernel.FirewallPackets.Any(syn => syn.Sequence < packet.Sequence && syn.Header.Flags == TcpFlags.Syn
+            && connection.Source.Equals(syn.Header.Source) && connection.Destination.Equals(syn.Header.Destination)
+            && syn.Header.DestinationPort == connection.Port && syn.Header.SourcePort == packet.Header.DestinationPort);
+
     [TestCase("iif \"dmz\" oif \"internet\" ip saddr 10.99.2.10 ip daddr 10.99.1.10 ip protocol 6 ip length 60 tcp sport 80 tcp dport 44754 tcp flags == 0x12 tcp window 65160", "10.99.2.10", 80, 44754, TcpFlags.Syn | TcpFlags.Ack)]
     [TestCase("iif \"south\" ip saddr 172.19.0.3 ip daddr 172.18.0.2 ip protocol tcp ip length 60 tcp sport 40478 tcp dport 8080 tcp flags == syn tcp window 64240", "172.19.0.3", 40478, 8080, TcpFlags.Syn)]
     [TestCase("iif \"a\" ip saddr 10.0.0.1 ip daddr 10.0.0.2 tcp sport 1 tcp dport 2 tcp flags == (fin | ack)", "10.0.0.1", 1, 2, TcpFlags.Fin | TcpFlags.Ack)]

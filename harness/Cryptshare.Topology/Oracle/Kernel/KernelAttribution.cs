@@ -93,10 +93,16 @@ public sealed class KernelAttribution
             return hostReplyOut;
         }
 
-        // Any pass: after a masquerade the first chain sees the reply addressed to the firewall, the
-        // forward chain sees it after conntrack has undone the translation.
+        // Any pass: chains after the NAT slot of prerouting see the reply after conntrack has undone
+        // a source translation. A reply dropped before that slot shows only how it arrived: addressed
+        // to the translated source (the firewall's own address after a masquerade), on the interface
+        // the SYN left by, so after a source translation that is how it is recognised.
+        var sourceTranslated = syn.Passes.SelectMany(p => p.Events)
+            .Any(e => e is { Handle: { } handle, Verdict: "accept" } && _firewallRules.TranslatesSource(e.Family, e.Table, handle));
         var reply = _firewall.FirstOrDefault(p => p.Sequence > syn.Sequence &&
-            p.Passes.Any(pass => Is(pass.Header, realDestination, realPort, source, sourcePort, TcpFlags.Syn | TcpFlags.Ack)));
+            (p.Passes.Any(pass => Is(pass.Header, realDestination, realPort, source, sourcePort, TcpFlags.Syn | TcpFlags.Ack))
+             || (sourceTranslated && p.Header.InputInterface == last.OutputInterface
+                 && Is(p.Header, realDestination, realPort, null, sourcePort, TcpFlags.Syn | TcpFlags.Ack))));
         if (reply is null)
         {
             // The destination never answered through the firewall (no listener, a host firewall, a
