@@ -94,6 +94,14 @@ public sealed record Flow
     /// </summary>
     public ConntrackNat? Nat { get; init; }
 
+    /// <summary>
+    /// For an established packet of a connection whose source was translated (masquerade, snat):
+    /// the reply arrives addressed to the translated source, and conntrack restores
+    /// <see cref="Destination"/> only at prerouting's NAT slot (priority -100), so prerouting chains
+    /// before the slot see this address. Null: the packet arrives as it is.
+    /// </summary>
+    public IPAddress? DestinationBeforeNat { get; init; }
+
     public HookPath Path { get; init; } = HookPath.Forward;
 
     /// <summary>TCP flags of the packet; when not given, SYN for a new or related connection and ACK otherwise.</summary>

@@ -7,7 +7,7 @@ namespace Cryptshare.Topology.Oracle;
 /// <summary>
 /// A flow on one line, for data files, reports and reproductions:
 /// <c>tcp 10.77.1.10:40000 -> 10.77.2.10:443 iif internet oif dmz [ct established] [path input]
-/// [nat dnat,snat|none] [flags syn,ack] [icmp-type echo-request] [icmp-code 0]</c>. IPv6 addresses with a port go in
+/// [nat dnat,snat|none] [arrives-to ADDRESS] [flags syn,ack] [icmp-type echo-request] [icmp-code 0]</c>. IPv6 addresses with a port go in
 /// brackets (<c>[2001:db8::1]:443</c>); ICMP flows have no ports. Omitted: state new, path forward.
 /// </summary>
 public static class FlowNotation
@@ -36,6 +36,11 @@ public static class FlowNotation
         if (flow.Nat is { } nat)
         {
             text.Append(" nat ").Append(nat == ConntrackNat.None ? "none" : string.Join(',', Enum.GetValues<ConntrackNat>().Where(n => n != ConntrackNat.None && nat.HasFlag(n)).Select(n => n.ToString().ToLowerInvariant())));
+        }
+
+        if (flow.DestinationBeforeNat is { } arriving)
+        {
+            text.Append(" arrives-to ").Append(arriving);
         }
 
         if (flow.Path != HookPath.Forward)
@@ -100,6 +105,7 @@ public static class FlowNotation
                 "oif" => flow with { OutputInterface = value },
                 "ct" => flow with { State = ParseEnum<ConntrackState>(value, text) },
                 "path" => flow with { Path = ParseEnum<HookPath>(value, text) },
+                "arrives-to" => flow with { DestinationBeforeNat = IPAddress.TryParse(value, out var arriving) ? arriving : throw new FormatException($"flow '{text}': '{value}' is not an address") },
                 "nat" => flow with { Nat = value.Split(',').Aggregate(ConntrackNat.None, (all, name) => all | ParseEnum<ConntrackNat>(name, text)) },
                 "flags" => flow with { TcpFlags = ParseFlags(value, text) },
                 "icmp-type" => flow with { IcmpType = ParseIcmpType(value, protocol, text) },

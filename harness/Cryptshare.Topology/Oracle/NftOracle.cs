@@ -117,6 +117,30 @@ public sealed class NftOracle
     private bool RunHookWithDevices(int hook, ref Packet packet, Evaluation evaluation, ref Decision decision)
     {
         evaluation.NatApplied = false;
+
+        // A reply of a source-translated connection arrives addressed to the translated source;
+        // conntrack restores the real destination in the NAT slot (or, without one, before routing).
+        var restoreDestination = hook == Pipeline.Prerouting && packet.DestinationBeforeNat is not null ? packet.Destination : (UInt128?)null;
+        if (restoreDestination is not null)
+        {
+            packet.Destination = packet.DestinationBeforeNat!.Value;
+        }
+
+        try
+        {
+            return RunStages(hook, ref packet, evaluation, ref decision, ref restoreDestination);
+        }
+        finally
+        {
+            if (restoreDestination is { } destination)
+            {
+                packet.Destination = destination;
+            }
+        }
+    }
+
+    private bool RunStages(int hook, ref Packet packet, Evaluation evaluation, ref Decision decision, ref UInt128? restoreDestination)
+    {
         foreach (var stage in _rules.Pipeline.Stages(packet.Family, hook))
         {
             if (stage.Filter is { } filter)
@@ -129,9 +153,15 @@ public sealed class NftOracle
                 continue;
             }
 
+            if (restoreDestination is { } destination)
+            {
+                packet.Destination = destination;
+                restoreDestination = null;
+            }
+
             // NAT chains see only the first packet of a connection (new, or related), and only when
             // conntrack runs at all.
-            if (packet.CtState is not (8 or 4) || !_rules.Conntrack(packet.Family))
+            if (!packet.IsFirstOfConnection || !_rules.Conntrack(packet.Family))
             {
                 continue;
             }

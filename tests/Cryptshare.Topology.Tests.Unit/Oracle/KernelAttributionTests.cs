@@ -108,6 +108,34 @@ public sealed class KernelAttributionTests
         Assert.That(MatrixOracle.SameRule(predicted.Rule, decision.Rule), Is.True, $"oracle {predicted.Rule}, kernel {decision.Rule}");
     }
 
+    /// <summary>
+    /// The oracle's side of issue 19 (matrix/masquerade-reply-before-nat.*, a rule set written for the
+    /// lab): before prerouting's NAT slot a masqueraded connection's SYN-ACK is still addressed to the
+    /// firewall's own east address (192.168.192.2), so the early chain's rule on that address drops
+    /// the replies from ports 22 and 80, and its rule on the client's address never matches.
+    /// </summary>
+    [TestCase(22, Topology.Model.Verdict.Dropped, "early", 4L)]
+    [TestCase(80, Topology.Model.Verdict.Dropped, "early", 4L)]
+    [TestCase(443, Topology.Model.Verdict.Allowed, "forward", 7L)]
+    [TestCase(8080, Topology.Model.Verdict.Allowed, "forward", 7L)]
+    public void BeforeTheNatSlotAMasqueradedReplyIsAddressedToTheFirewall(int port, Topology.Model.Verdict verdict, string chain, long handle)
+    {
+        var json = File.ReadAllText(Path.Combine(Folder, "masquerade-reply-before-nat.json"));
+        var kernel = new KernelAttribution(File.ReadAllLines(Path.Combine(Folder, "masquerade-reply-before-nat.trace")), json);
+        var routing = new StaticRouting()
+            .WithInterface("north", IPAddress.Parse("192.168.160.2"), 20)
+            .WithInterface("south", IPAddress.Parse("192.168.176.2"), 20)
+            .WithInterface("east", IPAddress.Parse("192.168.192.2"), 20);
+        var oracle = new MatrixOracle(routing, json, options: new MatrixOracleOptions { EphemeralLow = 40000, EphemeralHigh = 40999 });
+        var connection = new ProbedConnection(IPAddress.Parse("192.168.160.3"), "north", IPAddress.Parse("192.168.192.3"), port, Exchange: false);
+
+        var predicted = oracle.Predict(connection);
+        var decided = kernel.Attribute(connection, out var why);
+        Assert.That(decided, Is.Not.Null, why);
+        Assert.That((predicted.Verdict, predicted.Rule!.Chain, predicted.Rule.Handle), Is.EqualTo((verdict, chain, handle)), predicted.Detail);
+        Assert.That(MatrixOracle.SameRule(predicted.Rule, decided!.Rule), Is.True, $"oracle {predicted.Rule}, kernel {decided.Rule}");
+    }
+
     /// <summary>The SYN-ACK answering the connection's SYN: its destination port is the SYN's source port.</summary>
     private static bool IsReplyTo(KernelAttribution kernel, TracedPacket packet, ProbedConnection connection) =>
         kernel.FirewallPackets.Any(syn => syn.Sequence < packet.Sequence && syn.Header.Flags == TcpFlags.Syn

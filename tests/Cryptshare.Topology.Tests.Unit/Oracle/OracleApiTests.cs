@@ -14,6 +14,7 @@ public sealed class OracleApiTests
     [TestCase("icmp 10.77.3.5 -> 10.77.2.10 iif intranet oif dmz icmp-type 3 icmp-code 1")]
     [TestCase("tcp 10.77.4.5:40000 -> 10.77.4.254:22 iif admin path input flags syn,ack")]
     [TestCase("icmpv6 2001:db8::1 -> 2001:db8::2 oif dmz path output")]
+    [TestCase("tcp 192.168.192.3:22 -> 192.168.160.3:40000 iif east oif north ct established nat snat arrives-to 192.168.192.2 flags syn,ack")]
     public void FlowNotationRoundTrips(string text) =>
         Assert.That(FlowNotation.Format(FlowNotation.Parse(text)), Is.EqualTo(text));
 
@@ -22,6 +23,7 @@ public sealed class OracleApiTests
     [TestCase("tcp 10.0.0.1:1 -> 2001:db8::2", "different address families")]
     [TestCase("tcp 10.0.0.1:1 -> 10.0.0.2:2 ct sleepy", "is not one of")]
     [TestCase("tcp 10.0.0.1:1 -> 10.0.0.2:2 iif", "needs a value")]
+    [TestCase("tcp 10.0.0.1:1 -> 10.0.0.2:2 arrives-to firewall", "is not an address")]
     public void FlowNotationNamesWhatItCannotRead(string text, string message) =>
         Assert.That(() => FlowNotation.Parse(text), Throws.InstanceOf<FormatException>().With.Message.Contains(message));
 

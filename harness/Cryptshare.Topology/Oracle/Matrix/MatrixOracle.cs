@@ -187,6 +187,9 @@ public sealed class MatrixOracle
                 State = ConntrackState.Established,
                 Nat = nat,
                 TcpFlags = TcpFlags.Syn | TcpFlags.Ack,
+
+                // After a masquerade or snat the reply comes addressed to the translated source until prerouting's NAT slot.
+                DestinationBeforeNat = accepted.SourceTranslation?.Address,
             });
             if (Stop(HandshakeStep.SynAck, Hops.Firewall, reply) is { } replyStopped)
             {

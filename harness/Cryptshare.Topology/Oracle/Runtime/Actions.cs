@@ -246,7 +246,7 @@ internal sealed class NatAction(NatKind kind, int family, NatTarget? target, Key
             }
         }
 
-        packet.NatStatus |= 0x20;
+        packet.NatStatus |= (int)ConntrackNat.Dnat;
         evaluation.RecordTranslation(kind, address, port);
     }
 
@@ -284,7 +284,7 @@ internal sealed class NatAction(NatKind kind, int family, NatTarget? target, Key
             }
         }
 
-        packet.NatStatus |= 0x10;
+        packet.NatStatus |= (int)ConntrackNat.Snat;
         evaluation.RecordTranslation(kind, address, port);
     }
 }

@@ -198,12 +198,12 @@ internal sealed class CtStatusCondition(UInt128 mask, bool negate) : Condition
 {
     public override Tri Test(ref Packet packet)
     {
-        if (packet.CtState == 1)
+        if (packet.CtState == Packet.CtInvalid)
         {
             return Tri.False;
         }
 
-        if (packet.CtState is not (8 or 4) && !packet.NatStatusKnown)
+        if (!packet.IsFirstOfConnection && !packet.NatStatusKnown)
         {
             return Tri.Unknown;
         }
