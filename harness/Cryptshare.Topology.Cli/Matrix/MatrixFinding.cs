@@ -26,5 +26,5 @@ internal sealed record MatrixFinding(string Case, string What, string Oracle, st
         }
     }
 
-    private static string Word(Oracle.Verdict verdict) => verdict.ToString().ToLowerInvariant();
+    private static string Word(Oracle.PacketVerdict verdict) => verdict.ToString().ToLowerInvariant();
 }

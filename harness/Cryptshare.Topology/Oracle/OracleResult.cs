@@ -2,8 +2,8 @@ using System.Net;
 
 namespace Cryptshare.Topology.Oracle;
 
-/// <summary>What the rule set does with a flow.</summary>
-public enum Verdict
+/// <summary>What the rule set does with a packet (and what a deciding rule did to it).</summary>
+public enum PacketVerdict
 {
     Accept,
     Drop,
@@ -27,15 +27,15 @@ public sealed record RuleReference(string Family, string Table, string Chain, lo
 }
 
 /// <summary>How a base chain on the packet's path ended.</summary>
-public sealed record ChainStep(string Hook, RuleReference Chain, Verdict Verdict, RuleReference? Rule);
+public sealed record ChainStep(string Hook, RuleReference Chain, PacketVerdict Verdict, RuleReference? Rule);
 
 /// <summary>An address translation applied on the path. A null address or port means "changed, to a value the rule set alone does not fix" (a range, a masquerade without a known interface address).</summary>
 public sealed record NatTranslation(string Kind, RuleReference Rule, IPAddress? Address, int? Port);
 
-/// <summary>The oracle's answer for one flow.</summary>
+/// <summary>The oracle's answer for one packet.</summary>
 public sealed class OracleResult
 {
-    internal OracleResult(Verdict verdict, RuleReference? decidingRule, string? reason, string? rejectWith, HookPath path,
+    internal OracleResult(PacketVerdict verdict, RuleReference? decidingRule, string? reason, string? rejectWith, HookPath path,
         IReadOnlyList<NatTranslation> translations, IReadOnlyList<ChainStep> trail)
     {
         Verdict = verdict;
@@ -47,7 +47,7 @@ public sealed class OracleResult
         Trail = trail;
     }
 
-    public Verdict Verdict { get; }
+    public PacketVerdict Verdict { get; }
 
     /// <summary>
     /// The rule or policy that decided. Drop and reject: the rule (or policy) that dropped. Accept:

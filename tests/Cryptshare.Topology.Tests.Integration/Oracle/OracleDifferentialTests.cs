@@ -1,6 +1,5 @@
 using System.Text;
 using Cryptshare.Topology.Model;
-using Verdict = Cryptshare.Topology.Model.Verdict;
 using Cryptshare.Topology.Oracle;
 using Cryptshare.Topology.Oracle.Kernel;
 using Cryptshare.Topology.Oracle.Matrix;
@@ -164,18 +163,18 @@ public abstract class OracleDifferentialBase
 
     private static string Reproduction(int seed, GeneratedRuleSet generated, ProbedConnection connection, MatrixPrediction prediction, KernelDecision? decision, string why, ProbeResult observed, Disagreement kind)
     {
-        var flow = new Flow
+        var flow = new Packet
         {
             Source = connection.Source,
             Destination = connection.Destination,
-            Protocol = FlowProtocol.Tcp,
+            Protocol = IpProtocol.Tcp,
             SourcePort = DifferentialLab.EphemeralLow,
             DestinationPort = connection.Port,
             InputInterface = connection.SourceZone,
         };
         return new StringBuilder()
             .AppendLine($"--- disagreement in the {Describe(kind)}: seed {seed}, rule set {generated.Index} (CTT_ORACLE_SEED={seed} CTT_ORACLE_RULE_SET={generated.Index})")
-            .AppendLine($"flow: {FlowNotation.Format(flow)} (source port any of {DifferentialLab.EphemeralLow}-{DifferentialLab.EphemeralHigh})")
+            .AppendLine($"flow: {PacketNotation.Format(flow)} (source port any of {DifferentialLab.EphemeralLow}-{DifferentialLab.EphemeralHigh})")
             .AppendLine($"observed: {observed.Verdict} ({observed.Detail})")
             .AppendLine($"oracle:   {prediction.Verdict?.ToWord() ?? "unknown"} by {prediction.Rule?.ToString() ?? "no rule"}: {prediction.Detail}")
             .AppendLine($"kernel:   {(decision is null ? $"no attribution: {why}" : $"{decision.Verdict} by {decision.Rule?.ToString() ?? "no rule"}: {decision.Detail}")}")

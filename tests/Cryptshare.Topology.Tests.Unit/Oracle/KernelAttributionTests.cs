@@ -1,5 +1,6 @@
 using System.Net;
 using Cryptshare.Topology.Fixtures.Engine;
+using Cryptshare.Topology.Model;
 using Cryptshare.Topology.Oracle;
 using Cryptshare.Topology.Oracle.Kernel;
 using Cryptshare.Topology.Oracle.Matrix;
@@ -21,16 +22,16 @@ public sealed class KernelAttributionTests
 
     private static ProbedConnection To(string address, int port) => new(IPAddress.Parse("10.99.1.10"), "internet", IPAddress.Parse(address), port, Exchange: false);
 
-    [TestCase(80, Verdict.Accept, "web", 7L, "tcp dport 80 accept comment \"web ok\"")]
-    [TestCase(81, Verdict.Drop, "forward", null, "policy drop")]
-    [TestCase(82, Verdict.Drop, "forward", null, "policy drop")]
-    [TestCase(443, Verdict.Drop, "web", 5L, "tcp dport 443 drop comment \"no tls\"")]
-    [TestCase(90, Verdict.Accept, "forward", 13L, "tcp dport vmap { 90 : accept, 91 : drop, 92 : jump web }")]
-    [TestCase(91, Verdict.Drop, "forward", 13L, "tcp dport vmap { 90 : accept, 91 : drop, 92 : jump web }")]
-    [TestCase(92, Verdict.Drop, "forward", null, "policy drop")]
-    [TestCase(83, Verdict.Reject, "forward", 14L, "tcp dport 83 reject with tcp reset comment \"rst\"")]
-    [TestCase(84, Verdict.Reject, "forward", 15L, "tcp dport 84 reject")]
-    public void NamesTheRuleThatDecidedTheConnection(int port, Verdict verdict, string chain, long? handle, string text)
+    [TestCase(80, PacketVerdict.Accept, "web", 7L, "tcp dport 80 accept comment \"web ok\"")]
+    [TestCase(81, PacketVerdict.Drop, "forward", null, "policy drop")]
+    [TestCase(82, PacketVerdict.Drop, "forward", null, "policy drop")]
+    [TestCase(443, PacketVerdict.Drop, "web", 5L, "tcp dport 443 drop comment \"no tls\"")]
+    [TestCase(90, PacketVerdict.Accept, "forward", 13L, "tcp dport vmap { 90 : accept, 91 : drop, 92 : jump web }")]
+    [TestCase(91, PacketVerdict.Drop, "forward", 13L, "tcp dport vmap { 90 : accept, 91 : drop, 92 : jump web }")]
+    [TestCase(92, PacketVerdict.Drop, "forward", null, "policy drop")]
+    [TestCase(83, PacketVerdict.Reject, "forward", 14L, "tcp dport 83 reject with tcp reset comment \"rst\"")]
+    [TestCase(84, PacketVerdict.Reject, "forward", 15L, "tcp dport 84 reject")]
+    public void NamesTheRuleThatDecidedTheConnection(int port, PacketVerdict verdict, string chain, long? handle, string text)
     {
         var decision = Lab().Attribute(To("10.99.2.10", port), out var why);
         Assert.That(decision, Is.Not.Null, why);
@@ -42,7 +43,7 @@ public sealed class KernelAttributionTests
     {
         var decision = Lab().Attribute(To("10.99.1.254", 8080), out var why);
         Assert.That(decision, Is.Not.Null, why);
-        Assert.That((decision!.Verdict, decision.Rule!.Table, decision.Rule.Chain, decision.Rule.Handle, decision.Rule.Comment), Is.EqualTo((Verdict.Accept, "filter", "web", 7L, "web ok")));
+        Assert.That((decision!.Verdict, decision.Rule!.Table, decision.Rule.Chain, decision.Rule.Handle, decision.Rule.Comment), Is.EqualTo((PacketVerdict.Accept, "filter", "web", 7L, "web ok")));
         Assert.That(decision.Detail, Does.Contain("SYN-ACK accepted by inet filter forward #8"), "the reply came back by the established rule");
     }
 
@@ -89,7 +90,7 @@ public sealed class KernelAttributionTests
         var connection = new ProbedConnection(IPAddress.Parse(client), zone, IPAddress.Parse("192.168.0.3"), port, Exchange: false);
         var decision = kernel.Attribute(connection, out var why);
         Assert.That(decision, Is.Not.Null, why);
-        Assert.That((decision!.Verdict, decision.Step, decision.Rule!.Chain, decision.Rule.Handle), Is.EqualTo((Verdict.Drop, HandshakeStep.SynAck, "early", 20L)), decision.Detail);
+        Assert.That((decision!.Verdict, decision.Step, decision.Rule!.Chain, decision.Rule.Handle), Is.EqualTo((PacketVerdict.Drop, HandshakeStep.SynAck, "early", 20L)), decision.Detail);
         Assert.That(decision.Detail, Does.StartWith("SYN accepted by inet lab early #21"));
 
         // The evidence: the dropped SYN-ACK as the trace shows it, to the firewall's east address.
@@ -104,7 +105,7 @@ public sealed class KernelAttributionTests
             .WithInterface("east", IPAddress.Parse("192.168.0.2"), 20);
         var oracle = new MatrixOracle(routing, File.ReadAllText(Path.Combine(Folder, "masquerade-reply.json")), options: new MatrixOracleOptions { EphemeralLow = 40000, EphemeralHigh = 40999 });
         var predicted = oracle.Predict(connection);
-        Assert.That((predicted.Verdict, predicted.Step), Is.EqualTo((Topology.Model.Verdict.Dropped, HandshakeStep.SynAck)), predicted.Detail);
+        Assert.That((predicted.Verdict, predicted.Step), Is.EqualTo((Verdict.Dropped, HandshakeStep.SynAck)), predicted.Detail);
         Assert.That(MatrixOracle.SameRule(predicted.Rule, decision.Rule), Is.True, $"oracle {predicted.Rule}, kernel {decision.Rule}");
     }
 
@@ -114,11 +115,11 @@ public sealed class KernelAttributionTests
     /// firewall's own east address (192.168.192.2), so the early chain's rule on that address drops
     /// the replies from ports 22 and 80, and its rule on the client's address never matches.
     /// </summary>
-    [TestCase(22, Topology.Model.Verdict.Dropped, "early", 4L)]
-    [TestCase(80, Topology.Model.Verdict.Dropped, "early", 4L)]
-    [TestCase(443, Topology.Model.Verdict.Allowed, "forward", 7L)]
-    [TestCase(8080, Topology.Model.Verdict.Allowed, "forward", 7L)]
-    public void BeforeTheNatSlotAMasqueradedReplyIsAddressedToTheFirewall(int port, Topology.Model.Verdict verdict, string chain, long handle)
+    [TestCase(22, Verdict.Dropped, "early", 4L)]
+    [TestCase(80, Verdict.Dropped, "early", 4L)]
+    [TestCase(443, Verdict.Allowed, "forward", 7L)]
+    [TestCase(8080, Verdict.Allowed, "forward", 7L)]
+    public void BeforeTheNatSlotAMasqueradedReplyIsAddressedToTheFirewall(int port, Verdict verdict, string chain, long handle)
     {
         var json = File.ReadAllText(Path.Combine(Folder, "masquerade-reply-before-nat.json"));
         var kernel = new KernelAttribution(File.ReadAllLines(Path.Combine(Folder, "masquerade-reply-before-nat.trace")), json);

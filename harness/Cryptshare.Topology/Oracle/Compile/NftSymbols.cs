@@ -27,7 +27,7 @@ internal static class NftSymbols
 
     public static readonly IReadOnlyDictionary<string, ulong> CtStates = new Dictionary<string, ulong>
     {
-        ["invalid"] = Packet.CtInvalid, ["established"] = Packet.CtEstablished, ["related"] = Packet.CtRelated, ["new"] = Packet.CtNew, ["untracked"] = Packet.CtUntracked,
+        ["invalid"] = PacketFields.CtInvalid, ["established"] = PacketFields.CtEstablished, ["related"] = PacketFields.CtRelated, ["new"] = PacketFields.CtNew, ["untracked"] = PacketFields.CtUntracked,
     };
 
     public static readonly IReadOnlyDictionary<string, ulong> CtStatuses = new Dictionary<string, ulong>

@@ -4,7 +4,7 @@ using Cryptshare.Topology.Oracle.Matrix;
 namespace Cryptshare.Topology.Oracle.Kernel;
 
 /// <summary>The kernel's decision for one probed connection: the packet and hop that decided, the rule, and what happened on the way.</summary>
-public sealed record KernelDecision(Verdict Verdict, RuleReference? Rule, HandshakeStep Step, string Hop, string Detail);
+public sealed record KernelDecision(PacketVerdict Verdict, RuleReference? Rule, HandshakeStep Step, string Hop, string Detail);
 
 /// <summary>
 /// Names the rule the kernel applied to each probed connection, from the trace of the firewall and
@@ -108,7 +108,7 @@ public sealed class KernelAttribution
             // The destination never answered through the firewall (no listener, a host firewall, a
             // dead service): all the perimeter decided was the SYN.
             why = "";
-            return new KernelDecision(Verdict.Accept, synDecision.Rule, HandshakeStep.Syn, Hops.Firewall,
+            return new KernelDecision(PacketVerdict.Accept, synDecision.Rule, HandshakeStep.Syn, Hops.Firewall,
                 string.Join("; ", trail.Append("no SYN-ACK came back through the firewall")));
         }
 
@@ -154,7 +154,7 @@ public sealed class KernelAttribution
         }
 
         why = "";
-        return new KernelDecision(Verdict.Accept, synDecision.Rule, HandshakeStep.Syn, Hops.Firewall, string.Join("; ", trail.Append("every packet of the handshake passed")));
+        return new KernelDecision(PacketVerdict.Accept, synDecision.Rule, HandshakeStep.Syn, Hops.Firewall, string.Join("; ", trail.Append("every packet of the handshake passed")));
     }
 
     private bool HostRuns => _hostAddress is not null && _hostRules is not null;
@@ -184,7 +184,7 @@ public sealed class KernelAttribution
 
     private static KernelDecision Decided(HandshakeStep step, string hop, PacketDecision decision, List<string> trail) =>
         new(decision.Verdict, decision.Rule, step, hop,
-            string.Join("; ", trail.Append($"{step} {(decision.Verdict == Verdict.Reject ? "rejected" : "dropped")} at the {hop} by {Name(decision.Rule)}")));
+            string.Join("; ", trail.Append($"{step} {(decision.Verdict == PacketVerdict.Reject ? "rejected" : "dropped")} at the {hop} by {Name(decision.Rule)}")));
 
     private static bool Is(TracedHeader header, IPAddress? source, int? sourcePort, IPAddress? destination, int? destinationPort, TcpFlags flags) =>
         header.Protocol == 6 && header.Flags == flags

@@ -1,7 +1,6 @@
 using System.Net;
 using Cryptshare.Topology.Flows;
 using Cryptshare.Topology.Model;
-using ModelVerdict = Cryptshare.Topology.Model.Verdict;
 
 namespace Cryptshare.Topology.Oracle.Matrix;
 
@@ -114,11 +113,11 @@ public sealed class MatrixOracle
                 return Unknown(HandshakeStep.Syn, Hops.Firewall, null, $"the firewall has no route to {destination}");
             }
 
-            var syn = new Flow
+            var syn = new Packet
             {
                 Source = source,
                 Destination = destination,
-                Protocol = FlowProtocol.Tcp,
+                Protocol = IpProtocol.Tcp,
                 SourcePort = sourcePort,
                 DestinationPort = port,
                 InputInterface = connection.SourceZone,
@@ -141,7 +140,7 @@ public sealed class MatrixOracle
             if (accepted.Path == HookPath.Input)
             {
                 // Delivered to the firewall itself, where nothing listens: its TCP stack answers RST.
-                return new MatrixPrediction(ModelVerdict.Rejected, accepted.DecidingRule, HandshakeStep.Syn, Hops.Firewall,
+                return new MatrixPrediction(Verdict.Rejected, accepted.DecidingRule, HandshakeStep.Syn, Hops.Firewall,
                     Trail($"SYN accepted to the firewall itself by {Name(accepted.DecidingRule)}; nothing listens there, its TCP stack answers RST"));
             }
 
@@ -175,11 +174,11 @@ public sealed class MatrixOracle
                 return Unknown(HandshakeStep.SynAck, Hops.Firewall, null, $"no route on the firewall between {realDestination} and {source} for the reply");
             }
 
-            var reply = oracle.Firewall.Evaluate(new Flow
+            var reply = oracle.Firewall.Evaluate(new Packet
             {
                 Source = realDestination,
                 Destination = source,
-                Protocol = FlowProtocol.Tcp,
+                Protocol = IpProtocol.Tcp,
                 SourcePort = realPort,
                 DestinationPort = sourcePort,
                 InputInterface = replyIn.OutputInterface,
@@ -232,7 +231,7 @@ public sealed class MatrixOracle
                 }
             }
 
-            return new MatrixPrediction(ModelVerdict.Allowed, accepted.DecidingRule, HandshakeStep.Syn, Hops.Firewall, Trail("every packet of the handshake passes"));
+            return new MatrixPrediction(Verdict.Allowed, accepted.DecidingRule, HandshakeStep.Syn, Hops.Firewall, Trail("every packet of the handshake passes"));
         }
 
         /// <summary>The host firewall's output chain for a packet the server sends (only when the server sends it).</summary>
@@ -243,11 +242,11 @@ public sealed class MatrixOracle
                 return null;
             }
 
-            var result = oracle.HostFirewall.Evaluate(new Flow
+            var result = oracle.HostFirewall.Evaluate(new Packet
             {
                 Source = from,
                 Destination = to,
-                Protocol = FlowProtocol.Tcp,
+                Protocol = IpProtocol.Tcp,
                 SourcePort = fromPort,
                 DestinationPort = toPort,
                 OutputInterface = oracle._options.HostInterface,
@@ -267,11 +266,11 @@ public sealed class MatrixOracle
                 return null;
             }
 
-            var result = oracle.HostFirewall.Evaluate(new Flow
+            var result = oracle.HostFirewall.Evaluate(new Packet
             {
                 Source = from,
                 Destination = receiver,
-                Protocol = FlowProtocol.Tcp,
+                Protocol = IpProtocol.Tcp,
                 SourcePort = fromPort,
                 DestinationPort = toPort,
                 InputInterface = oracle._options.HostInterface,
@@ -294,24 +293,24 @@ public sealed class MatrixOracle
         {
             switch (result.Verdict)
             {
-                case Verdict.Accept:
+                case PacketVerdict.Accept:
                     return null;
-                case Verdict.Unknown:
+                case PacketVerdict.Unknown:
                     return Unknown(step, hop, result.DecidingRule, result.Reason ?? "not modelled");
             }
 
             var where = hop == Hops.Host ? "the host firewall" : "the firewall";
-            var action = result.Verdict == Verdict.Reject ? $"rejected ({result.RejectWith ?? "reject"})" : "dropped";
+            var action = result.Verdict == PacketVerdict.Reject ? $"rejected ({result.RejectWith ?? "reject"})" : "dropped";
             var observed = step switch
             {
                 // Only a refused SYN tells the source anything: a reset or an ICMP error comes back.
-                HandshakeStep.Syn => result.Verdict == Verdict.Reject ? ModelVerdict.Rejected : ModelVerdict.Dropped,
+                HandshakeStep.Syn => result.Verdict == PacketVerdict.Reject ? Verdict.Rejected : Verdict.Dropped,
 
                 // A lost SYN-ACK leaves the source waiting: no answer (a reject goes to the server).
-                HandshakeStep.SynAck => ModelVerdict.Dropped,
+                HandshakeStep.SynAck => Verdict.Dropped,
 
                 // The connect completed, the exchange after it cannot.
-                _ => connection.Exchange ? ModelVerdict.Broken : ModelVerdict.Allowed,
+                _ => connection.Exchange ? Verdict.Broken : Verdict.Allowed,
             };
             return new MatrixPrediction(observed, result.DecidingRule, step, hop, Trail($"{StepName(step)} {action} by {where}: {Name(result.DecidingRule)}"));
         }

@@ -19,7 +19,7 @@ internal enum UnknownFields : byte
 /// The packet as the rules read it, in numbers: addresses as big-endian integers (IPv4 in the low 32
 /// bits), ports -1 when the protocol has none or the flow gave none, ct state as nft's bit.
 /// </summary>
-internal struct Packet
+internal struct PacketFields
 {
     /// <summary>nft's ct state bits (what <c>ct state</c> compares).</summary>
     public const int CtInvalid = 1, CtEstablished = 2, CtRelated = 4, CtNew = 8, CtUntracked = 64;
@@ -49,7 +49,7 @@ internal struct Packet
 
     public HookPath Path;
 
-    public static Packet From(Flow flow)
+    public static PacketFields From(Packet flow)
     {
         var family = flow.Source.AddressFamily == AddressFamily.InterNetworkV6 ? 6 : 4;
         if ((flow.Destination.AddressFamily == AddressFamily.InterNetworkV6 ? 6 : 4) != family
@@ -60,7 +60,7 @@ internal struct Packet
 
         var protocol = (int)flow.Protocol;
         var isNewish = flow.State is ConntrackState.New or ConntrackState.Related;
-        return new Packet
+        return new PacketFields
         {
             Family = family,
             Protocol = protocol,
