@@ -74,12 +74,12 @@ internal sealed class ComposeContext(FlowCatalog catalog, RuleSet ruleSet, strin
 
     private ComposeService SmtpRelay(HostDefinition host)
     {
-        var flow = host.Serves.Select(catalog.Get).FirstOrDefault(f => f.Protocol is "smtp" or "smtps" or "submission")
+        var flow = host.Serves.Select(catalog.Get).FirstOrDefault(f => f.Protocol is FlowProtocol.Smtp or FlowProtocol.Smtps or FlowProtocol.Submission)
             ?? throw new InvalidOperationException($"{host.Name}: a smtp-relay host serves one of smtp, smtps, submission");
         var mode = flow.Protocol switch
         {
-            "smtps" => "implicit-tls",
-            "submission" => "starttls",
+            FlowProtocol.Smtps => "implicit-tls",
+            FlowProtocol.Submission => "starttls",
             _ => "plain",
         };
         var credentials = secrets.Credentials;
@@ -107,8 +107,8 @@ internal sealed class ComposeContext(FlowCatalog catalog, RuleSet ruleSet, strin
     {
         // As LdapHost: every flow the host serves gets a listener on its port, TLS by the flow's protocol.
         var listeners = host.Serves.Select(catalog.Get).Select(f => (f.Protocol, Port: PortOf(host, f))).ToList();
-        var plain = listeners.Where(l => l.Protocol == "ldap").Select(l => l.Port).Distinct().ToList();
-        var tls = listeners.Where(l => l.Protocol == "ldaps").Select(l => l.Port).Distinct().ToList();
+        var plain = listeners.Where(l => l.Protocol == FlowProtocol.Ldap).Select(l => l.Port).Distinct().ToList();
+        var tls = listeners.Where(l => l.Protocol == FlowProtocol.Ldaps).Select(l => l.Port).Distinct().ToList();
         plain = plain.Count > 0 ? plain : [.. LdapBuilder.DefaultLdapPorts];
         tls = tls.Count > 0 ? tls : [.. LdapBuilder.DefaultLdapsPorts];
         var credentials = new LdapCredentials(secrets.LdapBindDn, secrets.Credentials.LdapBindPassword);

@@ -45,10 +45,10 @@ public sealed partial class FlowCatalog
             }
 
             var protocolNode = yaml.Required(map, "protocol", where);
-            var protocol = yaml.Scalar(protocolNode, where + ".protocol");
-            if (!FlowProtocols.All.Contains(protocol))
+            var protocolWord = yaml.Scalar(protocolNode, where + ".protocol");
+            if (!FlowProtocols.TryParse(protocolWord, out var protocol))
             {
-                throw yaml.Error(protocolNode, $"{where}.protocol: unknown protocol '{protocol}' (known: {string.Join(", ", FlowProtocols.All)})");
+                throw yaml.Error(protocolNode, $"{where}.protocol: unknown protocol '{protocolWord}' (known: {string.Join(", ", FlowProtocols.All)})");
             }
 
             var requiredNode = yaml.Required(map, "required", where);

@@ -1,3 +1,4 @@
+using Cryptshare.Topology.Flows;
 using Cryptshare.Topology.Model;
 
 namespace Cryptshare.Topology.Reports;
@@ -44,7 +45,7 @@ public static class FixAdvisor
         : null;
 
     private static string? ProtocolFailed(FlowUnderDiagnosis flow) => flow.Flow.Observed == Verdict.Broken
-        ? $"not a closed port: the connection was made but the {flow.Definition?.Protocol ?? "protocol"} exchange failed ({flow.Flow.Detail}); look at what sits between {flow.Flow.From} and {flow.Flow.To} (a proxy that strips headers, TLS inspection, a certificate for another name)"
+        ? $"not a closed port: the connection was made but the {flow.Definition?.Protocol.ToWord() ?? "protocol"} exchange failed ({flow.Flow.Detail}); look at what sits between {flow.Flow.From} and {flow.Flow.To} (a proxy that strips headers, TLS inspection, a certificate for another name)"
         : null;
 
     private static string? MissingReturnRule(FlowUnderDiagnosis flow)

@@ -22,7 +22,7 @@ public sealed record FlowUnderDiagnosis(
     /// <summary>Every flow of the rule set was refused (dropped or rejected): the signature of a missing return rule.</summary>
     public bool EveryFlowRefused => RuleSet.Flows.Count > 1 && RuleSet.Flows.All(f => f.Observed is Verdict.Dropped or Verdict.Rejected);
 
-    public bool IsLdaps => Definition?.Protocol == "ldaps" || Flow.Id == "ldaps";
+    public bool IsLdaps => Definition?.Protocol == FlowProtocol.Ldaps || Flow.Id == "ldaps";
 
     /// <summary>
     /// A rule that would let the flow through, in nft syntax, with the topology's names and

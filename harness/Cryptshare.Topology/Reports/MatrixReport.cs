@@ -77,7 +77,7 @@ public sealed record FlowReport(
 
 public sealed record ReportTimings(long TopologyUpMs, long MatrixMs);
 
-/// <summary>Verdicts as the lower-case words of DESIGN.md §4.</summary>
+/// <summary>Verdicts as their lower-case words (allowed, dropped, rejected, broken, unroutable).</summary>
 public sealed class VerdictJsonConverter : JsonConverter<Verdict>
 {
     public override Verdict Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>

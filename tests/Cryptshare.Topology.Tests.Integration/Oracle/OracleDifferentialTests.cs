@@ -1,4 +1,5 @@
 using System.Text;
+using Cryptshare.Topology.Flows;
 using Cryptshare.Topology.Model;
 using Cryptshare.Topology.Oracle;
 using Cryptshare.Topology.Oracle.Kernel;
@@ -114,7 +115,7 @@ public abstract class OracleDifferentialBase
             var connection = new ProbedConnection(source, zone, destination, port, Exchange: false);
             var prediction = oracle.Predict(connection);
             var decision = kernel.Attribute(connection, out var why);
-            var observed = Observed(results[i].Verdict);
+            var observed = results[i].Verdict.ToVerdict().ToWord();
             var verdictAgrees = prediction.Verdict?.ToWord() == observed;
             var ruleAgrees = decision is not null && MatrixOracle.SameRule(decision.Rule, prediction.Rule);
             var kind = !verdictAgrees ? Disagreement.Verdict : !ruleAgrees ? Disagreement.RuleOnly : (Disagreement?)null;
@@ -151,15 +152,6 @@ public abstract class OracleDifferentialBase
             await Task.Delay(100);
         }
     }
-
-    private static string Observed(ProbeVerdict verdict) => verdict switch
-    {
-        ProbeVerdict.Allowed => Verdict.Allowed.ToWord(),
-        ProbeVerdict.Dropped => Verdict.Dropped.ToWord(),
-        ProbeVerdict.Rejected => Verdict.Rejected.ToWord(),
-        ProbeVerdict.Broken => Verdict.Broken.ToWord(),
-        _ => Verdict.Unroutable.ToWord(),
-    };
 
     private static string Reproduction(int seed, GeneratedRuleSet generated, ProbedConnection connection, MatrixPrediction prediction, KernelDecision? decision, string why, ProbeResult observed, Disagreement kind)
     {

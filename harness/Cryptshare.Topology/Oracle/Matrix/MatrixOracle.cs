@@ -69,7 +69,7 @@ public sealed class MatrixOracle
 
     /// <summary>The connection a probe case opens: from its source host's zone to its address (the published one for a DNAT case).</summary>
     public static ProbedConnection ConnectionOf(ProbeCase probeCase) =>
-        new(probeCase.Source.Address, probeCase.SourceInterface, probeCase.Address, probeCase.Port, Exchange: probeCase.Flow.Protocol != "tcp");
+        new(probeCase.Source.Address, probeCase.SourceInterface, probeCase.Address, probeCase.Port, Exchange: probeCase.Flow.Protocol != FlowProtocol.Tcp);
 
     public MatrixPrediction Predict(ProbeCase probeCase) => Predict(ConnectionOf(probeCase));
 
