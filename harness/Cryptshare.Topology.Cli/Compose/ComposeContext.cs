@@ -6,7 +6,6 @@ using Cryptshare.Topology.Fixtures.Ldap;
 using Cryptshare.Topology.Fixtures.OsRepo;
 using Cryptshare.Topology.Fixtures.SmtpRelay;
 using Cryptshare.Topology.Fixtures.UpdateServer;
-using Cryptshare.Topology.Flows;
 using Cryptshare.Topology.Model;
 using Cryptshare.Topology.RuleSets;
 

@@ -3,7 +3,6 @@ using Cryptshare.Topology.Cli.Compose;
 using Cryptshare.Topology.Cli.Matrix;
 using Cryptshare.Topology.Fixtures.Engine;
 using Cryptshare.Topology.Fixtures.Firewall;
-using Cryptshare.Topology.Flows;
 using Cryptshare.Topology.Input;
 using Cryptshare.Topology.Model;
 using Cryptshare.Topology.RuleSets;

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Cryptshare.Topology.Cli.Matrix;
-using Cryptshare.Topology.Flows;
 using Cryptshare.Topology.Input;
 using Cryptshare.Topology.Model;
 using Cryptshare.Topology.Reports;

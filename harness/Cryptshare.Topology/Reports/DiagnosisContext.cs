@@ -1,4 +1,3 @@
-using Cryptshare.Topology.Flows;
 using Cryptshare.Topology.Model;
 using Cryptshare.Topology.RuleSets;
 

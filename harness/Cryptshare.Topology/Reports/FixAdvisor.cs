@@ -1,4 +1,3 @@
-using Cryptshare.Topology.Flows;
 using Cryptshare.Topology.Model;
 
 namespace Cryptshare.Topology.Reports;
@@ -28,10 +27,10 @@ public static class FixAdvisor
     public static string ForExposed(FlowUnderDiagnosis flow)
     {
         var rule = AcceptingRule(flow);
-        if (flow.Definition is { } definition && definition.Required != "never" && flow.SourceRole == Flows.ZoneRoles.Internet)
+        if (flow.Definition is { } definition && definition.Required != "never" && flow.SourceRole == ZoneRoles.Internet)
         {
             var inside = flow.Context.Topology?.Zones
-                .Where(z => z.Role is Flows.ZoneRoles.Admin or Flows.ZoneRoles.Intranet)
+                .Where(z => z.Role is ZoneRoles.Admin or ZoneRoles.Intranet)
                 .Select(z => $"\"{z.Interface}\"")
                 .ToList() is { Count: > 0 } names ? string.Join(", ", names) : "\"admin\", \"intranet\"";
             return $"restrict {rule} to the intranet as the documentation recommends: take \"{flow.SourceInterface}\" out of its interfaces (e.g. iifname {{ {inside} }})";

@@ -1,5 +1,5 @@
-using Cryptshare.Topology.Flows;
 using Cryptshare.Topology.Input;
+using Cryptshare.Topology.Model;
 
 namespace Cryptshare.Topology.Tests.Unit.Catalog;
 

@@ -1,6 +1,5 @@
 using System.Net;
 using Cryptshare.Topology.Fixtures.Engine;
-using Cryptshare.Topology.Flows;
 using Cryptshare.Topology.Model;
 using Cryptshare.Topology.Oracle.Matrix;
 using Cryptshare.Topology.Reports;

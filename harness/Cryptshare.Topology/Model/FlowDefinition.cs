@@ -1,4 +1,4 @@
-namespace Cryptshare.Topology.Flows;
+namespace Cryptshare.Topology.Model;
 
 /// <summary>
 /// One flow of the catalog (fixtures/flows/catalog.yml): a row of the vendor's table, or a flow the

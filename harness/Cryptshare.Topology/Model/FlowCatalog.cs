@@ -1,7 +1,6 @@
 using Cryptshare.Topology.Input;
-using Cryptshare.Topology.Model;
 
-namespace Cryptshare.Topology.Flows;
+namespace Cryptshare.Topology.Model;
 
 /// <summary>The flow catalog, loaded from data (fixtures/flows/catalog.yml) and checked.</summary>
 public sealed partial class FlowCatalog
