@@ -52,8 +52,8 @@ internal static class MatrixRunner
     {
         var (outcome, prediction, kernel) = (attributed.Outcome, attributed.Prediction, attributed.Kernel);
         var rule = kernel is not null
-            ? ReportedRule.ToJson(kernel.Rule, RuleSources.Kernel)
-            : ReportedRule.ToJson(prediction.Rule, RuleSources.Oracle);
+            ? ReportedRule.From(kernel.Rule, kernel.Verdict, RuleSource.Kernel)
+            : ReportedRule.From(prediction.Rule, prediction.RuleAction, RuleSource.Oracle);
         return ToFlowReport(outcome) with
         {
             Expected = outcome.Case.Expected ?? prediction.Verdict,

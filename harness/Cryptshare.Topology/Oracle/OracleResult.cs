@@ -21,6 +21,16 @@ public sealed record RuleReference(string Family, string Table, string Chain, lo
 {
     public bool IsPolicy => Handle is null;
 
+    /// <summary>
+    /// Whether two references name the same rule: the same chain and handle, or the same policy of
+    /// the same chain; whoever named them (the oracle, the kernel's trace, a report). Two nulls are
+    /// the same (no rule), a null and a rule are not.
+    /// </summary>
+    public static bool Same(RuleReference? a, RuleReference? b) =>
+        a is null || b is null
+            ? a is null && b is null
+            : a.Family == b.Family && a.Table == b.Table && a.Chain == b.Chain && a.Handle == b.Handle && (a.Handle is not null || a.Text == b.Text);
+
     /// <summary><c>inet filter forward #14</c> or <c>inet filter forward policy drop</c>.</summary>
     public override string ToString() =>
         IsPolicy ? $"{Family} {Table} {Chain} {Text}" : $"{Family} {Table} {Chain} #{Handle}: {Text}";
@@ -62,6 +72,9 @@ public sealed class OracleResult
 
     /// <summary>For a reject: <c>tcp reset</c>, <c>icmpx port-unreachable</c>, …</summary>
     public string? RejectWith { get; }
+
+    /// <summary>A reject that answers with a TCP reset (rather than an ICMP error).</summary>
+    public bool RejectsWithTcpReset => Verdict == PacketVerdict.Reject && RejectWith == Text.RuleText.TcpReset;
 
     /// <summary>The path actually taken (a DNAT to another host turns input into forward, a redirect the reverse).</summary>
     public HookPath Path { get; }

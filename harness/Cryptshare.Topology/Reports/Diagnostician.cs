@@ -24,7 +24,7 @@ public static class Diagnostician
                 continue;
             }
 
-            var facts = new FlowUnderDiagnosis(flow, context.Catalog.Find(flow.Id), ruleSet, DecidingRuleText.Parse(flow.DecidingRule), context);
+            var facts = new FlowUnderDiagnosis(flow, context.Catalog.Find(flow.Id), ruleSet, flow.DecidingRule, context);
             var severity = exposed ? DiagnosisSeverity.Exposed
                 : flow.Observed == Verdict.Unroutable ? DiagnosisSeverity.Inconclusive
                 : DiagnosisSeverity.Blocked;

@@ -122,7 +122,7 @@ public static class FixAdvisor
 
         // The host firewall's file may be bare statements that the server wraps in its own table,
         // so a deciding table the perimeter's text does not define is taken for the host's.
-        var decidedInHost = flow.Deciding?.Table is { } table &&
+        var decidedInHost = flow.Deciding?.Rule.Table is { Length: > 0 } table &&
             (host.DefinesTable(table) || (flow.Context.Perimeter is { } perimeter && !perimeter.DefinesTable(table)));
         return decidedInHost
             ? $"the Cryptshare Server's own firewall refuses it ({flow.Deciding!.Name}): open tcp port {flow.Flow.Port} there as well"

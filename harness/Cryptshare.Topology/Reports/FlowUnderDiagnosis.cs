@@ -7,7 +7,7 @@ public sealed record FlowUnderDiagnosis(
     FlowReport Flow,
     FlowDefinition? Definition,
     RuleSetReport RuleSet,
-    DecidingRuleText? Deciding,
+    ReportedRule? Deciding,
     DiagnosisContext Context)
 {
     /// <summary>The firewall interface (zone name) the flow comes in on.</summary>

@@ -27,7 +27,7 @@ public static class StaticMatrix
                 c.Required,
                 c.Exposure,
                 prediction.Verdict,
-                ReportedRule.ToJson(prediction.Rule, RuleSources.Oracle));
+                ReportedRule.From(prediction.Rule, prediction.RuleAction, RuleSource.Oracle));
         }).ToList();
         return new StaticRuleSetReport(ruleSet.Name, ruleSet.Sha256, parsedBy, flows);
     }

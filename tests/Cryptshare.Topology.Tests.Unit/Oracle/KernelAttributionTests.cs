@@ -67,7 +67,7 @@ public sealed class KernelAttributionTests
             var connection = To(address, port);
             var predicted = oracle.Predict(connection);
             var decided = kernel.Attribute(connection, out _);
-            Assert.That(MatrixOracle.SameRule(predicted.Rule, decided!.Rule), Is.True, $"{connection}: oracle {predicted.Rule}, kernel {decided.Rule}");
+            Assert.That(RuleReference.Same(predicted.Rule, decided!.Rule), Is.True, $"{connection}: oracle {predicted.Rule}, kernel {decided.Rule}");
         }
     }
 
@@ -106,7 +106,7 @@ public sealed class KernelAttributionTests
         var oracle = new MatrixOracle(routing, File.ReadAllText(Path.Combine(Folder, "masquerade-reply.json")), options: new MatrixOracleOptions { EphemeralLow = 40000, EphemeralHigh = 40999 });
         var predicted = oracle.Predict(connection);
         Assert.That((predicted.Verdict, predicted.Step), Is.EqualTo((Verdict.Dropped, HandshakeStep.SynAck)), predicted.Detail);
-        Assert.That(MatrixOracle.SameRule(predicted.Rule, decision.Rule), Is.True, $"oracle {predicted.Rule}, kernel {decision.Rule}");
+        Assert.That(RuleReference.Same(predicted.Rule, decision.Rule), Is.True, $"oracle {predicted.Rule}, kernel {decision.Rule}");
     }
 
     /// <summary>
@@ -134,7 +134,37 @@ public sealed class KernelAttributionTests
         var decided = kernel.Attribute(connection, out var why);
         Assert.That(decided, Is.Not.Null, why);
         Assert.That((predicted.Verdict, predicted.Rule!.Chain, predicted.Rule.Handle), Is.EqualTo((verdict, chain, handle)), predicted.Detail);
-        Assert.That(MatrixOracle.SameRule(predicted.Rule, decided!.Rule), Is.True, $"oracle {predicted.Rule}, kernel {decided.Rule}");
+        Assert.That(RuleReference.Same(predicted.Rule, decided!.Rule), Is.True, $"oracle {predicted.Rule}, kernel {decided.Rule}");
+    }
+
+    /// <summary>
+    /// A connect-only probe whose ACK the firewall rejects (matrix/ack-rejected.*, seed 1924997152
+    /// rule set 233): the reset or ICMP error reaches the client's socket (IP_RECVERR) before the
+    /// agent has seen the connect complete, so a reset is observed as broken and an ICMP error as
+    /// rejected, and the ACK's rule decided; the kernel's trace names the same rule.
+    /// </summary>
+    [TestCase("172.21.0.3", "north", "172.22.0.3", 22, Verdict.Rejected, "r15")]
+    [TestCase("172.23.0.3", "east", "172.22.0.3", 22, Verdict.Rejected, "r15")]
+    [TestCase("172.21.0.3", "north", "172.22.0.3", 443, Verdict.Broken, "r12")]
+    [TestCase("172.21.0.3", "north", "172.23.0.3", 443, Verdict.Broken, "r12")]
+    [TestCase("172.22.0.3", "south", "172.21.0.3", 443, Verdict.Broken, "r12")]
+    [TestCase("172.23.0.3", "east", "172.22.0.3", 443, Verdict.Broken, "r12")]
+    public void AConnectOnlyProbeFailsWhenItsAckIsRejected(string client, string zone, string server, int port, Verdict observed, string comment)
+    {
+        var json = File.ReadAllText(Path.Combine(Folder, "ack-rejected.json"));
+        var kernel = new KernelAttribution(File.ReadAllLines(Path.Combine(Folder, "ack-rejected.trace")), json);
+        var routing = new StaticRouting()
+            .WithInterface("north", IPAddress.Parse("172.21.0.2"), 16)
+            .WithInterface("south", IPAddress.Parse("172.22.0.2"), 16)
+            .WithInterface("east", IPAddress.Parse("172.23.0.2"), 16);
+        var oracle = new MatrixOracle(routing, json, options: new MatrixOracleOptions { EphemeralLow = 40000, EphemeralHigh = 40999 });
+        var connection = new ProbedConnection(IPAddress.Parse(client), zone, IPAddress.Parse(server), port, Exchange: false);
+
+        var predicted = oracle.Predict(connection);
+        var decided = kernel.Attribute(connection, out var why);
+        Assert.That(decided, Is.Not.Null, why);
+        Assert.That((predicted.Verdict, predicted.Step, predicted.Rule?.Comment, predicted.RuleAction), Is.EqualTo(((Verdict?)observed, HandshakeStep.Ack, comment, (PacketVerdict?)PacketVerdict.Reject)), predicted.Detail);
+        Assert.That((decided!.Verdict, decided.Step, decided.Rule?.Comment), Is.EqualTo((PacketVerdict.Reject, HandshakeStep.Ack, comment)), decided.Detail);
     }
 
     /// <summary>The SYN-ACK answering the connection's SYN: its destination port is the SYN's source port.</summary>

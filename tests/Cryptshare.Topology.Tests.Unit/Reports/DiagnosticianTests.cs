@@ -1,5 +1,6 @@
 using System.Net;
 using Cryptshare.Topology.Model;
+using Cryptshare.Topology.Oracle;
 using Cryptshare.Topology.Reports;
 using Cryptshare.Topology.RuleSets;
 
@@ -136,7 +137,7 @@ public sealed class DiagnosticianTests
     {
         var ruleSet = SampleMatrix.RuleSet("10-host-firewall") with { HostFirewall = "policy drop;\n" };
         var report = SampleMatrix.Report(ruleSet);
-        var hostRule = """{"family":"inet","table":"ctt_host","chain":"input","text":"policy drop"}""";
+        var hostRule = new ReportedRule(new RuleReference("inet", "ctt_host", "input", null, null, "policy drop"), RuleSource.Kernel, PacketVerdict.Drop);
         report = report with { Flows = report.Flows.Select(f => f.Id == "admin-http" ? f with { DecidingRule = hostRule } : f).ToList() };
         var line = Diagnostician.Diagnose(report, new DiagnosisContext(SampleMatrix.Catalog, SampleMatrix.Topology, ruleSet))[0];
         Assert.That(line.Fix, Is.EqualTo("the Cryptshare Server's own firewall refuses it (inet ctt_host input policy drop): open tcp port 9090 there as well"));
@@ -155,7 +156,8 @@ public sealed class DiagnosticianTests
     {
         var ruleSet = SampleMatrix.RuleSet("07-reject-instead-of-drop");
         var report = SampleMatrix.Report(ruleSet);
-        var refusing = """{"family":"inet","table":"perimeter","chain":"forward","handle":9,"comment":"refuse outbound","text":"iifname \"dmz\" meta l4proto tcp reject with icmpx admin-prohibited"}""";
+        var refusing = new ReportedRule(
+            new RuleReference("inet", "perimeter", "forward", 9, "refuse outbound", "iifname \"dmz\" meta l4proto tcp reject with icmpx admin-prohibited"), RuleSource.Kernel, PacketVerdict.Reject);
         report = report with { Flows = report.Flows.Select(f => f.From == "dmz" ? f with { DecidingRule = refusing } : f).ToList() };
         var smtp = Diagnostician.Diagnose(report, new DiagnosisContext(SampleMatrix.Catalog, SampleMatrix.Topology, ruleSet)).Single(l => l.FlowId == "smtp");
         Assert.That(smtp.Rule, Is.EqualTo("inet perimeter forward #9 \"refuse outbound\": iifname \"dmz\" meta l4proto tcp reject with icmpx admin-prohibited"));

@@ -1,7 +1,7 @@
-using System.Text.Json;
 using Cryptshare.Topology.Fixtures.Engine;
 using Cryptshare.Topology.Flows;
 using Cryptshare.Topology.Model;
+using Cryptshare.Topology.Oracle;
 using Cryptshare.Topology.Reports;
 using Cryptshare.Topology.RuleSets;
 
@@ -57,13 +57,13 @@ internal static class SampleMatrix
     };
 
     /// <summary>The accepting line for an allowed flow, the chain's policy for a refused one: what the trace would name.</summary>
-    private static string DecidingRule(RuleSetText text, int port, Verdict observed)
+    private static ReportedRule DecidingRule(RuleSetText text, int port, Verdict observed)
     {
         if (observed == Verdict.Allowed && text.LinesAccepting(port).FirstOrDefault() is { } line)
         {
-            return JsonSerializer.Serialize(new { family = "inet", table = "perimeter", chain = "forward", handle = line.Number + 2, comment = line.Comment, text = line.Code });
+            return new ReportedRule(new RuleReference("inet", "perimeter", "forward", line.Number + 2, line.Comment, line.Code), RuleSource.Kernel, PacketVerdict.Accept);
         }
 
-        return JsonSerializer.Serialize(new { family = "inet", table = "perimeter", chain = "forward", handle = (int?)null, comment = (string?)null, text = "policy drop" });
+        return new ReportedRule(new RuleReference("inet", "perimeter", "forward", null, null, "policy drop"), RuleSource.Kernel, PacketVerdict.Drop);
     }
 }

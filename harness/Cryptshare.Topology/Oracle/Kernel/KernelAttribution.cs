@@ -126,31 +126,31 @@ public sealed class KernelAttribution
             return hostReplyIn;
         }
 
-        if (connection.Exchange)
+        // The source's first ACK. A connect-only probe notices only a reject of it (the RST or ICMP
+        // error reaches its socket before the connect is seen complete); a protocol exchange needs it through.
+        bool Counts(PacketDecision decision) => connection.Exchange || decision.Verdict == PacketVerdict.Reject;
+        if (hostIsSource && HostStop(HandshakeStep.Ack, h => Is(h, source, sourcePort, null, null, TcpFlags.Ack), trail, Counts) is { } hostAckOut)
         {
-            if (hostIsSource && HostStop(HandshakeStep.Ack, h => Is(h, source, sourcePort, null, null, TcpFlags.Ack), trail) is { } hostAckOut)
+            why = "";
+            return hostAckOut;
+        }
+
+        // The source may use the same port towards other destinations at the same time: match all four.
+        var ack = _firewall.FirstOrDefault(p => p.Sequence > reply.Sequence && Is(p.Header, source, sourcePort, destination, port, TcpFlags.Ack));
+        if (ack is not null)
+        {
+            var ackDecision = PacketDecision.Of(ack, _firewallRules);
+            if (!ackDecision.Accepted && Counts(ackDecision))
             {
                 why = "";
-                return hostAckOut;
+                return Decided(HandshakeStep.Ack, Hops.Firewall, ackDecision, trail);
             }
+        }
 
-            // The source may use the same port towards other destinations at the same time: match all four.
-            var ack = _firewall.FirstOrDefault(p => p.Sequence > reply.Sequence && Is(p.Header, source, sourcePort, destination, port, TcpFlags.Ack));
-            if (ack is not null)
-            {
-                var ackDecision = PacketDecision.Of(ack, _firewallRules);
-                if (!ackDecision.Accepted)
-                {
-                    why = "";
-                    return Decided(HandshakeStep.Ack, Hops.Firewall, ackDecision, trail);
-                }
-            }
-
-            if (hostIsDestination && HostStop(HandshakeStep.Ack, h => Is(h, source, sourcePort, realDestination, realPort, TcpFlags.Ack), trail) is { } hostAckIn)
-            {
-                why = "";
-                return hostAckIn;
-            }
+        if (hostIsDestination && HostStop(HandshakeStep.Ack, h => Is(h, source, sourcePort, realDestination, realPort, TcpFlags.Ack), trail, Counts) is { } hostAckIn)
+        {
+            why = "";
+            return hostAckIn;
         }
 
         why = "";
@@ -160,7 +160,7 @@ public sealed class KernelAttribution
     private bool HostRuns => _hostAddress is not null && _hostRules is not null;
 
     /// <summary>The host firewall's decision for the first matching packet in its trace; null when it accepted (or never saw it).</summary>
-    private KernelDecision? HostStop(HandshakeStep step, Func<TracedHeader, bool> matches, List<string> trail)
+    private KernelDecision? HostStop(HandshakeStep step, Func<TracedHeader, bool> matches, List<string> trail, Func<PacketDecision, bool>? counts = null)
     {
         var packet = _host.FirstOrDefault(p => p.Passes.Any(pass => pass.Table == HostTable && matches(pass.Header)));
         if (packet is null)
@@ -170,9 +170,9 @@ public sealed class KernelAttribution
 
         var hostOnly = packet with { Passes = packet.Passes.Where(pass => pass.Table == HostTable).ToList() };
         var decision = PacketDecision.Of(hostOnly, _hostRules!);
-        if (decision.Accepted)
+        if (decision.Accepted || counts?.Invoke(decision) == false)
         {
-            trail.Add($"{step} accepted by the host firewall ({Name(decision.Rule)})");
+            trail.Add($"{step} {(decision.Accepted ? "accepted" : "not refused")} by the host firewall ({Name(decision.Rule)})");
             return null;
         }
 

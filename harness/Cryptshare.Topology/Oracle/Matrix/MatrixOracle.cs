@@ -82,7 +82,7 @@ public sealed class MatrixOracle
         ArgumentNullException.ThrowIfNull(connection);
         var low = new Handshake(this, connection, _options.EphemeralLow).Follow();
         var high = new Handshake(this, connection, _options.EphemeralHigh).Follow();
-        if (low.Verdict != high.Verdict || !SameRule(low.Rule, high.Rule))
+        if (low.Verdict != high.Verdict || !RuleReference.Same(low.Rule, high.Rule))
         {
             return new MatrixPrediction(null, null, low.Step, low.Hop,
                 $"depends on the source's ephemeral port: from port {_options.EphemeralLow} {Describe(low)}, from port {_options.EphemeralHigh} {Describe(high)}");
@@ -90,12 +90,6 @@ public sealed class MatrixOracle
 
         return low;
     }
-
-    /// <summary>Two deciding rules are the same rule: same chain and handle, or the same policy.</summary>
-    public static bool SameRule(RuleReference? a, RuleReference? b) =>
-        a is null || b is null
-            ? a is null && b is null
-            : a.Family == b.Family && a.Table == b.Table && a.Chain == b.Chain && a.Handle == b.Handle && (a.Handle is not null || a.Text == b.Text);
 
     private static string Describe(MatrixPrediction p) => $"{p.Verdict?.ToWord() ?? "unknown"} ({p.Detail})";
 
@@ -141,7 +135,10 @@ public sealed class MatrixOracle
             {
                 // Delivered to the firewall itself, where nothing listens: its TCP stack answers RST.
                 return new MatrixPrediction(Verdict.Rejected, accepted.DecidingRule, HandshakeStep.Syn, Hops.Firewall,
-                    Trail($"SYN accepted to the firewall itself by {Name(accepted.DecidingRule)}; nothing listens there, its TCP stack answers RST"));
+                    Trail($"SYN accepted to the firewall itself by {Name(accepted.DecidingRule)}; nothing listens there, its TCP stack answers RST"))
+                {
+                    RuleAction = PacketVerdict.Accept,
+                };
             }
 
             var translated = accepted.DestinationTranslation;
@@ -201,37 +198,39 @@ public sealed class MatrixOracle
                 return hostReplyIn;
             }
 
-            if (connection.Exchange)
+            // The source's ACK (and, for a protocol exchange, the established packets after it), as
+            // the forward hook sees them (conntrack has applied the connection's DNAT in prerouting
+            // without running the NAT chains again). A connect-only probe notices only a reject: the
+            // RST or ICMP error reaches the socket before its owner has seen the connect complete.
+            if (LeavesHost(source, HandshakeStep.Ack, realDestination, realPort, source, sourcePort, ConntrackState.Established, TcpFlags.Ack) is { } hostAck)
             {
-                // Established packets from the source, as the forward hook sees them (conntrack has
-                // applied the connection's DNAT in prerouting without running the NAT chains again).
-                if (LeavesHost(source, HandshakeStep.Ack, realDestination, realPort, source, sourcePort, ConntrackState.Established, TcpFlags.Ack) is { } hostAck)
-                {
-                    return hostAck;
-                }
-
-                var ack = oracle.Firewall.Evaluate(syn with
-                {
-                    Destination = realDestination,
-                    DestinationPort = realPort,
-                    OutputInterface = replyIn.OutputInterface,
-                    Path = HookPath.Forward,
-                    State = ConntrackState.Established,
-                    Nat = nat,
-                    TcpFlags = TcpFlags.Ack,
-                });
-                if (Stop(HandshakeStep.Ack, Hops.Firewall, ack) is { } ackStopped)
-                {
-                    return ackStopped;
-                }
-
-                if (EntersHost(realDestination, HandshakeStep.Ack, source, sourcePort, realPort, ConntrackState.Established, TcpFlags.Ack) is { } hostAckIn)
-                {
-                    return hostAckIn;
-                }
+                return hostAck;
             }
 
-            return new MatrixPrediction(Verdict.Allowed, accepted.DecidingRule, HandshakeStep.Syn, Hops.Firewall, Trail("every packet of the handshake passes"));
+            var ack = oracle.Firewall.Evaluate(syn with
+            {
+                Destination = realDestination,
+                DestinationPort = realPort,
+                OutputInterface = replyIn.OutputInterface,
+                Path = HookPath.Forward,
+                State = ConntrackState.Established,
+                Nat = nat,
+                TcpFlags = TcpFlags.Ack,
+            });
+            if (Stop(HandshakeStep.Ack, Hops.Firewall, ack) is { } ackStopped)
+            {
+                return ackStopped;
+            }
+
+            if (EntersHost(realDestination, HandshakeStep.Ack, source, sourcePort, realPort, ConntrackState.Established, TcpFlags.Ack) is { } hostAckIn)
+            {
+                return hostAckIn;
+            }
+
+            return new MatrixPrediction(Verdict.Allowed, accepted.DecidingRule, HandshakeStep.Syn, Hops.Firewall, Trail("every packet of the handshake passes"))
+            {
+                RuleAction = PacketVerdict.Accept,
+            };
         }
 
         /// <summary>The host firewall's output chain for a packet the server sends (only when the server sends it).</summary>
@@ -284,13 +283,23 @@ public sealed class MatrixOracle
                 return stopped;
             }
 
-            _trail.Add($"{StepName(step)} accepted by the host firewall ({Name(result.DecidingRule)})");
+            if (step != HandshakeStep.Ack || connection.Exchange)
+            {
+                _trail.Add($"{StepName(step)} accepted by the host firewall ({Name(result.DecidingRule)})");
+            }
+
             return null;
         }
 
         /// <summary>The prediction when a packet is not accepted; null when it passes.</summary>
         private MatrixPrediction? Stop(HandshakeStep step, string hop, OracleResult result)
         {
+            if (step == HandshakeStep.Ack && !connection.Exchange && result.Verdict != PacketVerdict.Reject)
+            {
+                // A connect-only probe has what it needs once the SYN-ACK is in.
+                return null;
+            }
+
             switch (result.Verdict)
             {
                 case PacketVerdict.Accept:
@@ -309,14 +318,21 @@ public sealed class MatrixOracle
                 // A lost SYN-ACK leaves the source waiting: no answer (a reject goes to the server).
                 HandshakeStep.SynAck => Verdict.Dropped,
 
-                // The connect completed, the exchange after it cannot.
-                _ => connection.Exchange ? Verdict.Broken : Verdict.Allowed,
+                // A refused ACK: the RST resets the connection, an ICMP error fails the connect (the
+                // socket reports errors, IP_RECVERR); a dropped one leaves the exchange after it waiting.
+                _ => result.Verdict == PacketVerdict.Reject ? (result.RejectsWithTcpReset ? Verdict.Broken : Verdict.Rejected) : Verdict.Broken,
             };
-            return new MatrixPrediction(observed, result.DecidingRule, step, hop, Trail($"{StepName(step)} {action} by {where}: {Name(result.DecidingRule)}"));
+            return new MatrixPrediction(observed, result.DecidingRule, step, hop, Trail($"{StepName(step)} {action} by {where}: {Name(result.DecidingRule)}"))
+            {
+                RuleAction = result.Verdict,
+            };
         }
 
         private MatrixPrediction Unknown(HandshakeStep step, string hop, RuleReference? rule, string reason) =>
-            new(null, rule, step, hop, Trail($"{StepName(step)} at the {hop}: unknown: {reason}"));
+            new(null, rule, step, hop, Trail($"{StepName(step)} at the {hop}: unknown: {reason}"))
+            {
+                RuleAction = rule is null ? null : PacketVerdict.Unknown,
+            };
 
         private string Trail(string last)
         {

@@ -10,4 +10,7 @@ namespace Cryptshare.Topology.Oracle.Matrix;
 public sealed record MatrixPrediction(Verdict? Verdict, RuleReference? Rule, HandshakeStep Step, string Hop, string Detail)
 {
     public bool IsKnown => Verdict is not null;
+
+    /// <summary>What <see cref="Rule"/> did to the packet that decided: accept for an allowed flow (the SYN's rule), drop or reject where a packet was refused, unknown where the rule holds what the oracle does not model.</summary>
+    public PacketVerdict? RuleAction { get; init; }
 }
