@@ -86,7 +86,7 @@ public sealed class KernelAttributionTests
     [TestCase("172.31.0.3", "south", 443)]
     public void ASynAckDroppedBeforeConntrackUndoesTheMasqueradeIsTheSynAck(string client, string zone, int port)
     {
-        var kernel = new KernelAttribution(File.ReadAllLines(Path.Combine(Folder, "masquerade-reply.trace")), File.ReadAllText(Path.Combine(Folder, "masquerade-reply.json")));
+        var (kernel, oracle) = CapturedLab("masquerade-reply", "172.30.0.2/16", "172.31.0.2/16", "192.168.0.2/20");
         var connection = new ProbedConnection(IPAddress.Parse(client), zone, IPAddress.Parse("192.168.0.3"), port, Exchange: false);
         var decision = kernel.Attribute(connection, out var why);
         Assert.That(decision, Is.Not.Null, why);
@@ -99,11 +99,6 @@ public sealed class KernelAttributionTests
         Assert.That(synAck.Header.Destination, Is.EqualTo(IPAddress.Parse("192.168.0.2")));
         Assert.That(synAck.Passes.Select(pass => pass.Chain), Is.EqualTo(new[] { "prerouting", "early" }), "dropped in the early chain, before the NAT slot");
 
-        var routing = new StaticRouting()
-            .WithInterface("north", IPAddress.Parse("172.30.0.2"), 16)
-            .WithInterface("south", IPAddress.Parse("172.31.0.2"), 16)
-            .WithInterface("east", IPAddress.Parse("192.168.0.2"), 20);
-        var oracle = new MatrixOracle(routing, File.ReadAllText(Path.Combine(Folder, "masquerade-reply.json")), options: new MatrixOracleOptions { EphemeralLow = 40000, EphemeralHigh = 40999 });
         var predicted = oracle.Predict(connection);
         Assert.That((predicted.Verdict, predicted.Step), Is.EqualTo((Verdict.Dropped, HandshakeStep.SynAck)), predicted.Detail);
         Assert.That(RuleReference.Same(predicted.Rule, decision.Rule), Is.True, $"oracle {predicted.Rule}, kernel {decision.Rule}");
@@ -121,13 +116,7 @@ public sealed class KernelAttributionTests
     [TestCase(8080, Verdict.Allowed, "forward", 7L)]
     public void BeforeTheNatSlotAMasqueradedReplyIsAddressedToTheFirewall(int port, Verdict verdict, string chain, long handle)
     {
-        var json = File.ReadAllText(Path.Combine(Folder, "masquerade-reply-before-nat.json"));
-        var kernel = new KernelAttribution(File.ReadAllLines(Path.Combine(Folder, "masquerade-reply-before-nat.trace")), json);
-        var routing = new StaticRouting()
-            .WithInterface("north", IPAddress.Parse("192.168.160.2"), 20)
-            .WithInterface("south", IPAddress.Parse("192.168.176.2"), 20)
-            .WithInterface("east", IPAddress.Parse("192.168.192.2"), 20);
-        var oracle = new MatrixOracle(routing, json, options: new MatrixOracleOptions { EphemeralLow = 40000, EphemeralHigh = 40999 });
+        var (kernel, oracle) = CapturedLab("masquerade-reply-before-nat", "192.168.160.2/20", "192.168.176.2/20", "192.168.192.2/20");
         var connection = new ProbedConnection(IPAddress.Parse("192.168.160.3"), "north", IPAddress.Parse("192.168.192.3"), port, Exchange: false);
 
         var predicted = oracle.Predict(connection);
@@ -151,13 +140,7 @@ public sealed class KernelAttributionTests
     [TestCase("172.23.0.3", "east", "172.22.0.3", 443, Verdict.Broken, "r12")]
     public void AConnectOnlyProbeFailsWhenItsAckIsRejected(string client, string zone, string server, int port, Verdict observed, string comment)
     {
-        var json = File.ReadAllText(Path.Combine(Folder, "ack-rejected.json"));
-        var kernel = new KernelAttribution(File.ReadAllLines(Path.Combine(Folder, "ack-rejected.trace")), json);
-        var routing = new StaticRouting()
-            .WithInterface("north", IPAddress.Parse("172.21.0.2"), 16)
-            .WithInterface("south", IPAddress.Parse("172.22.0.2"), 16)
-            .WithInterface("east", IPAddress.Parse("172.23.0.2"), 16);
-        var oracle = new MatrixOracle(routing, json, options: new MatrixOracleOptions { EphemeralLow = 40000, EphemeralHigh = 40999 });
+        var (kernel, oracle) = CapturedLab("ack-rejected", "172.21.0.2/16", "172.22.0.2/16", "172.23.0.2/16");
         var connection = new ProbedConnection(IPAddress.Parse(client), zone, IPAddress.Parse(server), port, Exchange: false);
 
         var predicted = oracle.Predict(connection);
@@ -165,6 +148,25 @@ public sealed class KernelAttributionTests
         Assert.That(decided, Is.Not.Null, why);
         Assert.That((predicted.Verdict, predicted.Step, predicted.Rule?.Comment, predicted.RuleAction), Is.EqualTo(((Verdict?)observed, HandshakeStep.Ack, comment, (PacketVerdict?)PacketVerdict.Reject)), predicted.Detail);
         Assert.That((decided!.Verdict, decided.Step, decided.Rule?.Comment), Is.EqualTo((PacketVerdict.Reject, HandshakeStep.Ack, comment)), decided.Detail);
+    }
+
+    /// <summary>
+    /// A case the differential test's lab captured (matrix/NAME.*): the kernel's attribution of its
+    /// trace and the oracle on its JSON, routed like the lab's firewall (its address and prefix in
+    /// north, south and east; the clients' ephemeral ports 40000-40999).
+    /// </summary>
+    private static (KernelAttribution Kernel, MatrixOracle Oracle) CapturedLab(string name, string north, string south, string east)
+    {
+        var json = File.ReadAllText(Path.Combine(Folder, name + ".json"));
+        var routing = new StaticRouting();
+        foreach (var (zone, address) in new[] { ("north", north), ("south", south), ("east", east) })
+        {
+            var slash = address.IndexOf('/');
+            routing.WithInterface(zone, IPAddress.Parse(address[..slash]), int.Parse(address[(slash + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return (new KernelAttribution(File.ReadAllLines(Path.Combine(Folder, name + ".trace")), json),
+            new MatrixOracle(routing, json, options: new MatrixOracleOptions { EphemeralLow = 40000, EphemeralHigh = 40999 }));
     }
 
     /// <summary>The SYN-ACK answering the connection's SYN: its destination port is the SYN's source port.</summary>
