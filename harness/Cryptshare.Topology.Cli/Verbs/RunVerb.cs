@@ -6,6 +6,7 @@ using Cryptshare.Topology.Fixtures.Firewall;
 using Cryptshare.Topology.Fixtures.Topology;
 using Cryptshare.Topology.Input;
 using Cryptshare.Topology.Reports;
+using Cryptshare.Topology.RuleSets;
 using Spectre.Console;
 
 namespace Cryptshare.Topology.Cli.Verbs;
@@ -88,7 +89,7 @@ internal static class RunVerb
                 live = await LiveTopology.StartAsync(inputs.Topology, inputs.Catalog, progress, ct);
                 console.MarkupLine($"[grey]topology {Markup.Escape(inputs.Topology.Name)} up in {live.UpTime.TotalSeconds:0.0} s[/]");
                 var (report, findings) = await RepeatedMatrix.RunAsync(live, inputs, repeats, progress, ct);
-                report = Diagnostician.Attach(report, inputs.Catalog, inputs.Topology, inputs.RuleSets);
+                report = Diagnostician.Attach(report, inputs.Catalog, inputs.Topology, inputs.RuleSets, await ParsedAsync(inputs, ct));
                 var folder = parse.GetValue(output)!.FullName;
                 var written = ReportFolder.Write(folder, report, inputs.Topology);
                 MatrixTable.Write(console, report);
@@ -140,5 +141,13 @@ internal static class RunVerb
             }
         });
         return command;
+    }
+
+    /// <summary>nft's JSON of every rule set, as analyze parses it: the fix advisor reads the compiled rule set.</summary>
+    private static async Task<IReadOnlyDictionary<string, RuleSetJson>> ParsedAsync(MatrixInputs inputs, CancellationToken ct)
+    {
+        await using var parser = NftRuleSetParser.Best();
+        var parsed = await Task.WhenAll(inputs.RuleSets.Select(r => parser.ParseAsync(r, inputs.Topology, ct)));
+        return inputs.RuleSets.Zip(parsed).ToDictionary(p => p.First.Name, p => new RuleSetJson(p.Second.FirewallJson, p.Second.HostFirewallJson));
     }
 }

@@ -23,6 +23,7 @@ public sealed class NftOracle
 {
     private readonly CompiledRuleSet _rules;
     private readonly IPacketRouting? _routing;
+    private IReadOnlyList<RuleFacts>? _facts;
 
     private NftOracle(CompiledRuleSet rules, IPacketRouting? routing, string? nftVersion)
     {
@@ -36,6 +37,12 @@ public sealed class NftOracle
 
     /// <summary>Every rule of the ip, ip6 and inet tables, with its rendered text.</summary>
     public IReadOnlyList<RuleReference> Rules => _rules.Chains.SelectMany(c => c.Rules).Select(r => r.Reference).ToList();
+
+    /// <summary>Every rule of the ip, ip6 and inet tables, in listing order, with what it does and what its conditions are about.</summary>
+    public IReadOnlyList<RuleFacts> RuleFacts => _facts ??= _rules.Chains.SelectMany(c => c.Rules).Select(Oracle.RuleFacts.Of).ToList();
+
+    /// <summary>The tables of the ip, ip6 and inet families, as (family, name).</summary>
+    public IReadOnlyCollection<(string Family, string Name)> Tables => _rules.Chains.Select(c => (c.Family, c.Table)).Distinct().ToList();
 
     /// <summary>Rules holding constructs the oracle does not model, with the reason; a packet that reaches one gets <see cref="PacketVerdict.Unknown"/>.</summary>
     public IReadOnlyList<(RuleReference Rule, string Reason)> Unmodelled => _rules.Unmodelled;

@@ -47,16 +47,17 @@ public static class Diagnostician
         ruleSet with { Diagnosis = Diagnose(ruleSet, context) };
 
     /// <summary>
-    /// Every rule set of a report with its diagnosis; the rule sets' texts are matched by name
-    /// (a report's rule set without one gets the less specific hints).
+    /// Every rule set of a report with its diagnosis; the rule sets and nft's JSON of them
+    /// (<paramref name="parsed"/>) are matched by name (a report's rule set without both gets the
+    /// less specific hints).
     /// </summary>
-    public static MatrixReport Attach(MatrixReport report, FlowCatalog catalog, TopologyDefinition? topology, IEnumerable<RuleSet> ruleSets)
+    public static MatrixReport Attach(MatrixReport report, FlowCatalog catalog, TopologyDefinition? topology, IEnumerable<RuleSet> ruleSets, IReadOnlyDictionary<string, RuleSetJson>? parsed = null)
     {
         var byName = ruleSets.ToDictionary(r => r.Name);
         return report with
         {
             RuleSets = report.RuleSets
-                .Select(r => Attach(r, new DiagnosisContext(catalog, topology, byName.GetValueOrDefault(r.Name))))
+                .Select(r => Attach(r, new DiagnosisContext(catalog, topology, byName.GetValueOrDefault(r.Name), parsed?.GetValueOrDefault(r.Name))))
                 .ToList(),
         };
     }

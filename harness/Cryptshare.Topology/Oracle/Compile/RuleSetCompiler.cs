@@ -104,7 +104,7 @@ internal static class RuleSetCompiler
     };
 
     /// <summary>What a packet must satisfy for the rule to do anything: its conditions up to the first action, and that action if it is a verdict map.</summary>
-    private static RuleConstraints Constraints(Rule rule)
+    internal static RuleConstraints Constraints(Rule rule)
     {
         var constraints = new RuleConstraints();
         foreach (var step in rule.Steps)

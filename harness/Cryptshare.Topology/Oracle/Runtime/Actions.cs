@@ -32,6 +32,8 @@ internal sealed class VerdictSpec(VerdictCode code, Chain? target = null, string
 /// <summary><c>accept</c>, <c>drop</c>, <c>reject …</c>, <c>return</c>, <c>jump x</c>, <c>goto x</c>.</summary>
 internal sealed class VerdictAction(VerdictSpec verdict) : Action
 {
+    public VerdictSpec Verdict => verdict;
+
     public override ActionResult Run(ref PacketFields packet, Evaluation evaluation) => ActionResult.Of(verdict);
 }
 
