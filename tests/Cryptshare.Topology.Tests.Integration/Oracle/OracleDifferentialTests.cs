@@ -101,6 +101,7 @@ public abstract class OracleDifferentialBase
     {
         var seed = tally.Seed;
         var options = new MatrixOracleOptions { EphemeralLow = DifferentialLab.EphemeralLow, EphemeralHigh = DifferentialLab.EphemeralHigh };
+        await _lab.ForgetConnectionsAsync();
         await _lab.Firewall.LoadRuleSetAsync(generated.Text, $"generated-{seed}-{generated.Index}.nft", flushConnections: true);
         await _lab.Firewall.StartTraceAsync();
         var json = await _lab.Firewall.ListRuleSetJsonAsync();
