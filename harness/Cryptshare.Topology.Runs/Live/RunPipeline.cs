@@ -1,5 +1,6 @@
 using Cryptshare.Topology.Fixtures.Engine;
 using Cryptshare.Topology.Reports;
+using Cryptshare.Topology.RuleSets;
 
 namespace Cryptshare.Topology.Runs.Live;
 
@@ -44,7 +45,7 @@ public static class RunPipeline
             live = await LiveMatrix.StartAsync(inputs.Topology, inputs.Catalog, progress, ct);
             progress?.Report($"topology {inputs.Topology.Name} up in {live.Topology.UpTime.TotalSeconds:0.0} s");
             var run = await live.RunAsync(inputs.RuleSets, options.Repeats, progress, ct);
-            var (report, judgement) = JudgeMatrix(run.Report, inputs);
+            var (report, judgement) = JudgeMatrix(run.Report, inputs, await ParsedJson.ParseAsync(inputs, ct));
             var written = ReportFolder.Write(options.OutputFolder, report, inputs.Topology);
             return new RunResult(report, run.Findings, judgement, written, options.Keep ? HarnessLabels.CurrentRun : null);
         }
@@ -64,9 +65,9 @@ public static class RunPipeline
     }
 
     /// <summary>Step: the diagnosis from the observed verdicts, attached to each rule set, and the judgement of the whole.</summary>
-    public static (MatrixReport Report, Judgement Judgement) JudgeMatrix(MatrixReport report, MatrixInputs inputs)
+    public static (MatrixReport Report, Judgement Judgement) JudgeMatrix(MatrixReport report, MatrixInputs inputs, IReadOnlyDictionary<string, RuleSetJson>? parsed = null)
     {
-        var diagnosed = Diagnostician.Attach(report, inputs.Catalog, inputs.Topology, inputs.RuleSets);
+        var diagnosed = Diagnostician.Attach(report, inputs.Catalog, inputs.Topology, inputs.RuleSets, parsed);
         return (diagnosed, Judge.Live(diagnosed));
     }
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using Cryptshare.Topology.Flows;
 using Cryptshare.Topology.Input;
 using YamlDotNet.RepresentationModel;
 

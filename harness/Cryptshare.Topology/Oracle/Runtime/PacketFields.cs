@@ -19,8 +19,11 @@ internal enum UnknownFields : byte
 /// The packet as the rules read it, in numbers: addresses as big-endian integers (IPv4 in the low 32
 /// bits), ports -1 when the protocol has none or the flow gave none, ct state as nft's bit.
 /// </summary>
-internal struct Packet
+internal struct PacketFields
 {
+    /// <summary>nft's ct state bits (what <c>ct state</c> compares).</summary>
+    public const int CtInvalid = 1, CtEstablished = 2, CtRelated = 4, CtNew = 8, CtUntracked = 64;
+
     public int Family;
     public int Protocol;
     public UInt128 Source;
@@ -35,30 +38,35 @@ internal struct Packet
     public int IcmpCode;
     public UnknownFields Unknown;
 
-    /// <summary>ct status bits the NAT steps so far have set: snat 0x10, dnat 0x20.</summary>
+    /// <summary>ct status bits the NAT steps so far have set (<see cref="ConntrackNat"/>: snat, dnat).</summary>
     public int NatStatus;
+
+    /// <summary>For a reply of a source-translated connection: the destination it arrives with, until prerouting's NAT slot restores <see cref="Destination"/>.</summary>
+    public UInt128? DestinationBeforeNat;
 
     /// <summary>Whether <see cref="NatStatus"/> is known: always for a new packet, for another only when the flow gave its connection's translations.</summary>
     public bool NatStatusKnown;
 
     public HookPath Path;
 
-    public static Packet From(Flow flow)
+    public static PacketFields From(Packet flow)
     {
         var family = flow.Source.AddressFamily == AddressFamily.InterNetworkV6 ? 6 : 4;
-        if ((flow.Destination.AddressFamily == AddressFamily.InterNetworkV6 ? 6 : 4) != family)
+        if ((flow.Destination.AddressFamily == AddressFamily.InterNetworkV6 ? 6 : 4) != family
+            || (flow.DestinationBeforeNat is { } before && (before.AddressFamily == AddressFamily.InterNetworkV6 ? 6 : 4) != family))
         {
             throw new ArgumentException($"flow {flow}: source and destination are of different address families", nameof(flow));
         }
 
         var protocol = (int)flow.Protocol;
         var isNewish = flow.State is ConntrackState.New or ConntrackState.Related;
-        return new Packet
+        return new PacketFields
         {
             Family = family,
             Protocol = protocol,
             Source = ToNumber(flow.Source),
             Destination = ToNumber(flow.Destination),
+            DestinationBeforeNat = !isNewish && flow.DestinationBeforeNat is { } arriving ? ToNumber(arriving) : null,
             SourcePort = NftSymbols.HasPorts(protocol) ? flow.SourcePort ?? -1 : -1,
             DestinationPort = NftSymbols.HasPorts(protocol) ? flow.DestinationPort ?? -1 : -1,
             InputInterface = flow.Path == HookPath.Output ? "" : flow.InputInterface,
@@ -73,13 +81,16 @@ internal struct Packet
         };
     }
 
+    /// <summary>The first packet of a connection (new or related): the one NAT chains see, and whose ct status the path so far decides.</summary>
+    public readonly bool IsFirstOfConnection => CtState is CtNew or CtRelated;
+
     public static int CtStateBit(ConntrackState state) => state switch
     {
-        ConntrackState.Invalid => 1,
-        ConntrackState.Established => 2,
-        ConntrackState.Related => 4,
-        ConntrackState.New => 8,
-        _ => 64,
+        ConntrackState.Invalid => CtInvalid,
+        ConntrackState.Established => CtEstablished,
+        ConntrackState.Related => CtRelated,
+        ConntrackState.New => CtNew,
+        _ => CtUntracked,
     };
 
     public static UInt128 ToNumber(IPAddress address)

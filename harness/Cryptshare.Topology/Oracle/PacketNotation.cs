@@ -5,55 +5,60 @@ using System.Text;
 namespace Cryptshare.Topology.Oracle;
 
 /// <summary>
-/// A flow on one line, for data files, reports and reproductions:
+/// A packet on one line, for data files, reports and reproductions:
 /// <c>tcp 10.77.1.10:40000 -> 10.77.2.10:443 iif internet oif dmz [ct established] [path input]
-/// [nat dnat,snat|none] [flags syn,ack] [icmp-type echo-request] [icmp-code 0]</c>. IPv6 addresses with a port go in
-/// brackets (<c>[2001:db8::1]:443</c>); ICMP flows have no ports. Omitted: state new, path forward.
+/// [nat dnat,snat|none] [arrives-to ADDRESS] [flags syn,ack] [icmp-type echo-request] [icmp-code 0]</c>. IPv6 addresses with a port go in
+/// brackets (<c>[2001:db8::1]:443</c>); ICMP packets have no ports. Omitted: state new, path forward.
 /// </summary>
-public static class FlowNotation
+public static class PacketNotation
 {
-    public static string Format(Flow flow)
+    public static string Format(Packet packet)
     {
         var text = new StringBuilder();
-        text.Append(ProtocolName(flow.Protocol)).Append(' ')
-            .Append(Endpoint(flow.Source, flow.SourcePort)).Append(" -> ")
-            .Append(Endpoint(flow.Destination, flow.DestinationPort));
-        if (flow.InputInterface.Length > 0)
+        text.Append(ProtocolName(packet.Protocol)).Append(' ')
+            .Append(Endpoint(packet.Source, packet.SourcePort)).Append(" -> ")
+            .Append(Endpoint(packet.Destination, packet.DestinationPort));
+        if (packet.InputInterface.Length > 0)
         {
-            text.Append(" iif ").Append(flow.InputInterface);
+            text.Append(" iif ").Append(packet.InputInterface);
         }
 
-        if (flow.OutputInterface.Length > 0)
+        if (packet.OutputInterface.Length > 0)
         {
-            text.Append(" oif ").Append(flow.OutputInterface);
+            text.Append(" oif ").Append(packet.OutputInterface);
         }
 
-        if (flow.State != ConntrackState.New)
+        if (packet.State != ConntrackState.New)
         {
-            text.Append(" ct ").Append(flow.State.ToString().ToLowerInvariant());
+            text.Append(" ct ").Append(packet.State.ToString().ToLowerInvariant());
         }
 
-        if (flow.Nat is { } nat)
+        if (packet.Nat is { } nat)
         {
             text.Append(" nat ").Append(nat == ConntrackNat.None ? "none" : string.Join(',', Enum.GetValues<ConntrackNat>().Where(n => n != ConntrackNat.None && nat.HasFlag(n)).Select(n => n.ToString().ToLowerInvariant())));
         }
 
-        if (flow.Path != HookPath.Forward)
+        if (packet.DestinationBeforeNat is { } arriving)
         {
-            text.Append(" path ").Append(flow.Path.ToString().ToLowerInvariant());
+            text.Append(" arrives-to ").Append(arriving);
         }
 
-        if (flow.TcpFlags is { } flags)
+        if (packet.Path != HookPath.Forward)
+        {
+            text.Append(" path ").Append(packet.Path.ToString().ToLowerInvariant());
+        }
+
+        if (packet.TcpFlags is { } flags)
         {
             text.Append(" flags ").Append(FlagNames(flags));
         }
 
-        if (flow.IcmpType is { } type)
+        if (packet.IcmpType is { } type)
         {
             text.Append(" icmp-type ").Append(type.ToString(CultureInfo.InvariantCulture));
         }
 
-        if (flow.IcmpCode is { } code)
+        if (packet.IcmpCode is { } code)
         {
             text.Append(" icmp-code ").Append(code.ToString(CultureInfo.InvariantCulture));
         }
@@ -62,12 +67,12 @@ public static class FlowNotation
     }
 
     /// <summary>Reads the notation; throws <see cref="FormatException"/> naming the part it could not read.</summary>
-    public static Flow Parse(string text)
+    public static Packet Parse(string text)
     {
         var words = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
         if (words.Length < 4 || words[2] != "->")
         {
-            throw new FormatException($"flow '{text}': expected '<protocol> <source> -> <destination> …'");
+            throw new FormatException($"packet '{text}': expected '<protocol> <source> -> <destination> …'");
         }
 
         var protocol = ParseProtocol(words[0], text);
@@ -75,10 +80,10 @@ public static class FlowNotation
         var (destination, destinationPort) = ParseEndpoint(words[3], text);
         if (source.AddressFamily != destination.AddressFamily)
         {
-            throw new FormatException($"flow '{text}': source and destination are of different address families");
+            throw new FormatException($"packet '{text}': source and destination are of different address families");
         }
 
-        var flow = new Flow
+        var packet = new Packet
         {
             Source = source,
             Destination = destination,
@@ -90,30 +95,31 @@ public static class FlowNotation
         {
             if (i + 1 >= words.Length)
             {
-                throw new FormatException($"flow '{text}': '{words[i]}' needs a value");
+                throw new FormatException($"packet '{text}': '{words[i]}' needs a value");
             }
 
             var value = words[i + 1];
-            flow = words[i] switch
+            packet = words[i] switch
             {
-                "iif" => flow with { InputInterface = value },
-                "oif" => flow with { OutputInterface = value },
-                "ct" => flow with { State = ParseEnum<ConntrackState>(value, text) },
-                "path" => flow with { Path = ParseEnum<HookPath>(value, text) },
-                "nat" => flow with { Nat = value.Split(',').Aggregate(ConntrackNat.None, (all, name) => all | ParseEnum<ConntrackNat>(name, text)) },
-                "flags" => flow with { TcpFlags = ParseFlags(value, text) },
-                "icmp-type" => flow with { IcmpType = ParseIcmpType(value, protocol, text) },
-                "icmp-code" => flow with { IcmpCode = ParseNumber(value, text) },
-                _ => throw new FormatException($"flow '{text}': unknown word '{words[i]}'"),
+                "iif" => packet with { InputInterface = value },
+                "oif" => packet with { OutputInterface = value },
+                "ct" => packet with { State = ParseEnum<ConntrackState>(value, text) },
+                "path" => packet with { Path = ParseEnum<HookPath>(value, text) },
+                "arrives-to" => packet with { DestinationBeforeNat = IPAddress.TryParse(value, out var arriving) ? arriving : throw new FormatException($"packet '{text}': '{value}' is not an address") },
+                "nat" => packet with { Nat = value.Split(',').Aggregate(ConntrackNat.None, (all, name) => all | ParseEnum<ConntrackNat>(name, text)) },
+                "flags" => packet with { TcpFlags = ParseFlags(value, text) },
+                "icmp-type" => packet with { IcmpType = ParseIcmpType(value, protocol, text) },
+                "icmp-code" => packet with { IcmpCode = ParseNumber(value, text) },
+                _ => throw new FormatException($"packet '{text}': unknown word '{words[i]}'"),
             };
         }
 
-        return flow;
+        return packet;
     }
 
-    internal static string ProtocolName(FlowProtocol protocol) => protocol switch
+    internal static string ProtocolName(IpProtocol protocol) => protocol switch
     {
-        FlowProtocol.IcmpV6 => "icmpv6",
+        IpProtocol.IcmpV6 => "icmpv6",
         _ => protocol.ToString().ToLowerInvariant(),
     };
 
@@ -140,23 +146,23 @@ public static class FlowNotation
             return (endpoint.Address, endpoint.Port);
         }
 
-        throw new FormatException($"flow '{text}': '{word}' is not an address or address:port");
+        throw new FormatException($"packet '{text}': '{word}' is not an address or address:port");
     }
 
-    private static FlowProtocol ParseProtocol(string word, string text) => word switch
+    private static IpProtocol ParseProtocol(string word, string text) => word switch
     {
-        "tcp" => FlowProtocol.Tcp,
-        "udp" => FlowProtocol.Udp,
-        "icmp" => FlowProtocol.Icmp,
-        "icmpv6" => FlowProtocol.IcmpV6,
-        _ => throw new FormatException($"flow '{text}': unknown protocol '{word}' (tcp, udp, icmp, icmpv6)"),
+        "tcp" => IpProtocol.Tcp,
+        "udp" => IpProtocol.Udp,
+        "icmp" => IpProtocol.Icmp,
+        "icmpv6" => IpProtocol.IcmpV6,
+        _ => throw new FormatException($"packet '{text}': unknown protocol '{word}' (tcp, udp, icmp, icmpv6)"),
     };
 
     private static T ParseEnum<T>(string word, string text)
         where T : struct, Enum =>
         Enum.TryParse<T>(word, ignoreCase: true, out var value) && !char.IsDigit(word[0])
             ? value
-            : throw new FormatException($"flow '{text}': '{word}' is not one of {string.Join(", ", Enum.GetNames<T>()).ToLowerInvariant()}");
+            : throw new FormatException($"packet '{text}': '{word}' is not one of {string.Join(", ", Enum.GetNames<T>()).ToLowerInvariant()}");
 
     private static TcpFlags ParseFlags(string word, string text)
     {
@@ -174,21 +180,21 @@ public static class FlowNotation
             ? "none"
             : string.Join(',', Enum.GetValues<TcpFlags>().Where(f => f != TcpFlags.None && flags.HasFlag(f)).Select(f => f.ToString().ToLowerInvariant()));
 
-    private static int ParseIcmpType(string word, FlowProtocol protocol, string text)
+    private static int ParseIcmpType(string word, IpProtocol protocol, string text)
     {
         if (int.TryParse(word, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
         {
             return number;
         }
 
-        var table = protocol == FlowProtocol.IcmpV6 ? Compile.NftSymbols.Icmpv6Types : Compile.NftSymbols.IcmpTypes;
+        var table = protocol == IpProtocol.IcmpV6 ? Compile.NftSymbols.Icmpv6Types : Compile.NftSymbols.IcmpTypes;
         return table.TryGetValue(word, out var value)
             ? (int)value
-            : throw new FormatException($"flow '{text}': unknown ICMP type '{word}'");
+            : throw new FormatException($"packet '{text}': unknown ICMP type '{word}'");
     }
 
     private static int ParseNumber(string word, string text) =>
         int.TryParse(word, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
             ? number
-            : throw new FormatException($"flow '{text}': '{word}' is not a number");
+            : throw new FormatException($"packet '{text}': '{word}' is not a number");
 }

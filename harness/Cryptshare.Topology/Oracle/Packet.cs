@@ -3,8 +3,8 @@ using System.Net.Sockets;
 
 namespace Cryptshare.Topology.Oracle;
 
-/// <summary>The transport protocols a flow can carry; the value is the IANA protocol number.</summary>
-public enum FlowProtocol
+/// <summary>The transport protocols a packet can carry; the value is the IANA protocol number.</summary>
+public enum IpProtocol
 {
     Icmp = 1,
     Tcp = 6,
@@ -63,15 +63,15 @@ public enum TcpFlags
 /// One packet as the firewall sees it: the first packet of a connection unless <see cref="State"/>
 /// says otherwise. Interfaces are the names the firewall gives them (zone names in the topology);
 /// <see cref="OutputInterface"/> is the route for the original destination (it is recomputed by a
-/// <see cref="IFlowRouting"/> when a DNAT changes the destination).
+/// <see cref="IPacketRouting"/> when a DNAT changes the destination).
 /// </summary>
-public sealed record Flow
+public sealed record Packet
 {
     public required IPAddress Source { get; init; }
 
     public required IPAddress Destination { get; init; }
 
-    public required FlowProtocol Protocol { get; init; }
+    public required IpProtocol Protocol { get; init; }
 
     /// <summary>TCP/UDP source port; required when a rule reads it.</summary>
     public int? SourcePort { get; init; }
@@ -94,6 +94,14 @@ public sealed record Flow
     /// </summary>
     public ConntrackNat? Nat { get; init; }
 
+    /// <summary>
+    /// For an established packet of a connection whose source was translated (masquerade, snat):
+    /// the reply arrives addressed to the translated source, and conntrack restores
+    /// <see cref="Destination"/> only at prerouting's NAT slot (priority -100), so prerouting chains
+    /// before the slot see this address. Null: the packet arrives as it is.
+    /// </summary>
+    public IPAddress? DestinationBeforeNat { get; init; }
+
     public HookPath Path { get; init; } = HookPath.Forward;
 
     /// <summary>TCP flags of the packet; when not given, SYN for a new or related connection and ACK otherwise.</summary>
@@ -108,17 +116,17 @@ public sealed record Flow
     public AddressFamily Family => Source.AddressFamily;
 
     /// <summary>A new TCP connection routed from one interface to another (the common probe).</summary>
-    public static Flow Tcp(string source, string destination, int destinationPort, string inputInterface, string outputInterface, int sourcePort = 40000) =>
-        Ports(FlowProtocol.Tcp, source, destination, destinationPort, inputInterface, outputInterface, sourcePort);
+    public static Packet Tcp(string source, string destination, int destinationPort, string inputInterface, string outputInterface, int sourcePort = 40000) =>
+        Ports(IpProtocol.Tcp, source, destination, destinationPort, inputInterface, outputInterface, sourcePort);
 
-    /// <summary>A new UDP flow routed from one interface to another.</summary>
-    public static Flow Udp(string source, string destination, int destinationPort, string inputInterface, string outputInterface, int sourcePort = 40000) =>
-        Ports(FlowProtocol.Udp, source, destination, destinationPort, inputInterface, outputInterface, sourcePort);
+    /// <summary>A new UDP packet routed from one interface to another.</summary>
+    public static Packet Udp(string source, string destination, int destinationPort, string inputInterface, string outputInterface, int sourcePort = 40000) =>
+        Ports(IpProtocol.Udp, source, destination, destinationPort, inputInterface, outputInterface, sourcePort);
 
-    /// <summary>The flow in the one-line notation of <see cref="FlowNotation"/>.</summary>
-    public override string ToString() => FlowNotation.Format(this);
+    /// <summary>The packet in the one-line notation of <see cref="PacketNotation"/>.</summary>
+    public override string ToString() => PacketNotation.Format(this);
 
-    private static Flow Ports(FlowProtocol protocol, string source, string destination, int destinationPort, string inputInterface, string outputInterface, int sourcePort) => new()
+    private static Packet Ports(IpProtocol protocol, string source, string destination, int destinationPort, string inputInterface, string outputInterface, int sourcePort) => new()
     {
         Source = IPAddress.Parse(source),
         Destination = IPAddress.Parse(destination),

@@ -1,9 +1,9 @@
 using Cryptshare.Topology.Flows;
 using Cryptshare.Topology.Model;
-using Cryptshare.Topology.Reports;
+using Cryptshare.Topology.Oracle.Matrix;
 using Cryptshare.Topology.RuleSets;
 
-namespace Cryptshare.Topology.Oracle.Matrix;
+namespace Cryptshare.Topology.Reports;
 
 /// <summary>The matrix without a topology: every probe case of a rule set predicted by the oracle from nft's JSON.</summary>
 public static class StaticMatrix
@@ -27,7 +27,7 @@ public static class StaticMatrix
                 c.Required,
                 c.Exposure,
                 prediction.Verdict,
-                ReportedRule.ToJson(prediction.Rule, RuleSources.Oracle));
+                ReportedRule.From(prediction.Rule, prediction.RuleAction, RuleSource.Oracle));
         }).ToList();
         return new StaticRuleSetReport(ruleSet.Name, ruleSet.Sha256, parsedBy, flows);
     }

@@ -1,7 +1,6 @@
 using Cryptshare.Topology.Input;
-using Cryptshare.Topology.Model;
 
-namespace Cryptshare.Topology.Flows;
+namespace Cryptshare.Topology.Model;
 
 /// <summary>The flow catalog, loaded from data (fixtures/flows/catalog.yml) and checked.</summary>
 public sealed partial class FlowCatalog
@@ -52,10 +51,10 @@ public sealed partial class FlowCatalog
             }
 
             var protocolNode = yaml.Required(map, "protocol", where);
-            var protocol = yaml.Scalar(protocolNode, where + ".protocol");
-            if (!FlowProtocols.All.Contains(protocol))
+            var protocolWord = yaml.Scalar(protocolNode, where + ".protocol");
+            if (!FlowProtocols.TryParse(protocolWord, out var protocol))
             {
-                throw yaml.Error(protocolNode, $"{where}.protocol: unknown protocol '{protocol}' (known: {string.Join(", ", FlowProtocols.All)})");
+                throw yaml.Error(protocolNode, $"{where}.protocol: unknown protocol '{protocolWord}' (known: {string.Join(", ", FlowProtocols.All)})");
             }
 
             var requiredNode = yaml.Required(map, "required", where);

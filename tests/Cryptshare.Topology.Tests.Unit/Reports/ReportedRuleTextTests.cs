@@ -2,9 +2,9 @@ using Cryptshare.Topology.Reports;
 
 namespace Cryptshare.Topology.Tests.Unit.Reports;
 
-/// <summary>The deciding rule's JSON as the diagnosis, junit.xml and the HTML print it.</summary>
+/// <summary>The deciding rule as older report.json files hold it, read back and printed as the diagnosis, junit.xml and the HTML print it.</summary>
 [TestFixture]
-public sealed class DecidingRuleTextTests
+public sealed class ReportedRuleTextTests
 {
     [TestCase("""{"family":"inet","table":"perimeter","chain":"forward","handle":12,"comment":"mail relays","text":"tcp dport 25 accept"}""",
         "inet perimeter forward #12 \"mail relays\": tcp dport 25 accept")]
@@ -14,15 +14,15 @@ public sealed class DecidingRuleTextTests
     [TestCase("""{"Table":"perimeter","Handle":"7","Text":"drop"}""", "perimeter #7: drop")]
     [TestCase("chain forward, rule 7", "chain forward, rule 7")]
     public void ReadsWhatTheOracleAndTheTraceWrite(string json, string expected) =>
-        Assert.That(DecidingRuleText.Parse(json)!.ToString(), Is.EqualTo(expected));
+        Assert.That(ReportedRule.Parse(json)!.ToString(), Is.EqualTo(expected));
 
     [Test]
-    public void NoDecidingRuleIsNull() => Assert.That(DecidingRuleText.Parse(null), Is.Null);
+    public void NoDecidingRuleIsNull() => Assert.That(ReportedRule.Parse(null), Is.Null);
 
     [Test]
     public void APolicyIsNamedByItsText()
     {
-        var policy = DecidingRuleText.Parse("""{"family":"inet","table":"perimeter","chain":"forward","text":"policy drop"}""")!;
+        var policy = ReportedRule.Parse("""{"family":"inet","table":"perimeter","chain":"forward","text":"policy drop"}""")!;
         Assert.That((policy.IsPolicy, policy.Refuses, policy.Name), Is.EqualTo((true, true, "inet perimeter forward policy drop")));
     }
 }

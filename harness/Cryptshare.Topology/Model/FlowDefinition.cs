@@ -1,6 +1,4 @@
-using Cryptshare.Topology.Model;
-
-namespace Cryptshare.Topology.Flows;
+namespace Cryptshare.Topology.Model;
 
 /// <summary>
 /// One flow of the catalog (fixtures/flows/catalog.yml): a row of the vendor's table, or a flow the
@@ -10,7 +8,7 @@ namespace Cryptshare.Topology.Flows;
 public sealed record FlowDefinition(
     string Id,
     int Port,
-    string Protocol,
+    FlowProtocol Protocol,
     string Direction,
     IReadOnlyList<string> From,
     string Required,
@@ -45,7 +43,32 @@ public static class ZoneRoles
     public static readonly string[] All = [Internet, Dmz, Intranet, Admin];
 }
 
+/// <summary>
+/// What a flow speaks once connected (the catalog's <c>protocol</c>); <see cref="Tcp"/> is a
+/// connect only. The catalog's word is the member's name in lower case.
+/// </summary>
+public enum FlowProtocol
+{
+    Http,
+    Https,
+    Smtp,
+    Smtps,
+    Submission,
+    Ldap,
+    Ldaps,
+    Ssh,
+    Scp,
+    Tcp,
+}
+
 public static class FlowProtocols
 {
-    public static readonly string[] All = ["http", "https", "smtp", "smtps", "submission", "ldap", "ldaps", "ssh", "scp", "tcp"];
+    /// <summary>Every protocol's word, as the catalog writes it.</summary>
+    public static readonly string[] All = Enum.GetValues<FlowProtocol>().Select(ToWord).ToArray();
+
+    public static string ToWord(this FlowProtocol protocol) => protocol.ToString().ToLowerInvariant();
+
+    /// <summary>The protocol a catalog word names; only the exact lower-case word.</summary>
+    public static bool TryParse(string word, out FlowProtocol protocol) =>
+        Enum.TryParse(word, ignoreCase: true, out protocol) && Enum.IsDefined(protocol) && protocol.ToWord() == word;
 }

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 namespace Cryptshare.Topology.Oracle;
 
 /// <summary>Where the firewall host sends a destination, and which address an interface carries.</summary>
-public interface IFlowRouting
+public interface IPacketRouting
 {
     /// <summary>The route for a destination: null when there is none.</summary>
     RouteDecision? Route(IPAddress destination);
@@ -25,7 +25,7 @@ public sealed record RouteDecision(bool IsLocal, string OutputInterface)
 /// A routing table for the oracle: the firewall's addresses per interface (local delivery) and the
 /// prefixes reachable through each interface (longest prefix wins).
 /// </summary>
-public sealed class StaticRouting : IFlowRouting
+public sealed class StaticRouting : IPacketRouting
 {
     private readonly List<(string Interface, IPAddress Address)> _local = [];
     private readonly List<(IPNetwork Network, string Interface)> _routes = [];
