@@ -18,7 +18,9 @@ public static class SitePlanText
         var lines = new List<string>
         {
             $"dry run: nothing is contacted. Site {site.Name}, zone {zone.Name}: run this {zone.RunOn}.",
-            $"It would contact exactly these {plan.Targets.Count} address{(plan.Targets.Count == 1 ? string.Empty : "es")}, over TCP, and nothing else:",
+            plan.Targets.Count == 1
+                ? "It would contact exactly this address, over TCP, and nothing else:"
+                : $"It would contact exactly these {plan.Targets.Count} addresses, over TCP, and nothing else:",
         };
         foreach (var byAddress in plan.Probes.GroupBy(p => p.Request.Address).OrderBy(g => g.Key, StringComparer.Ordinal))
         {

@@ -34,7 +34,7 @@ public sealed record SiteDefinition(
 public sealed record SiteZone(string Name, string Role, IPAddress? Agent, string SourceHost)
 {
     /// <summary>Where the administrator runs the agent for this zone, in words.</summary>
-    public string RunOn => Agent is null ? "on the Cryptshare Server" : $"on a {Role} machine at {Agent} (e.g. a user's or administrator's PC)";
+    public string RunOn => Agent is null ? "on the Cryptshare Server" : $"on the machine at {Agent} in zone {Name} (a user's or an administrator's computer)";
 }
 
 /// <summary>
