@@ -50,6 +50,7 @@ public static class AgentPublisher
             if (!cached)
             {
                 progress?.Report($"publishing {ProgramName} for {runtime} (self-contained, one file)");
+                Directory.CreateDirectory(output);
                 File.Delete(stamp);
                 await PublishOneAsync(runtime, output, ct);
                 await File.WriteAllTextAsync(stamp, sources, ct);
@@ -59,6 +60,7 @@ public static class AgentPublisher
         }
 
         var readme = Path.Combine(folder, ReadmeName);
+        Directory.CreateDirectory(folder);
         File.Copy(Path.Combine(ProjectFolder, ReadmeName), readme, overwrite: true);
         return new AgentPublication(folder, builds, readme, clock.Elapsed);
     }
