@@ -35,6 +35,8 @@ internal static class CompareVerb
             var text = JsonSerializer.Serialize(comparison, MatrixReport.Json);
             if (folder is not null)
             {
+                // The --out check leaves no folder behind; the files make it now.
+                Directory.CreateDirectory(folder);
                 await File.WriteAllTextAsync(Path.Combine(folder, "compare.json"), text, ct);
                 ComparisonHtml.Write(Path.Combine(folder, ComparisonHtml.FileName), comparison);
             }
