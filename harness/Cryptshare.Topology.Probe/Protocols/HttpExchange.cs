@@ -45,6 +45,7 @@ internal abstract class HttpExchange : IProtocolProbe
         if (UsesTls)
         {
             handler.SslOptions.RemoteCertificateValidationCallback = context.Trust!.CallbackFor(check, ProbeContext.ServerName(request));
+            handler.SslOptions.CertificateChainPolicy = HarnessTrust.OfflineChainPolicy();
         }
 
         using var client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
