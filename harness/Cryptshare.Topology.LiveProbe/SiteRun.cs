@@ -159,7 +159,7 @@ internal sealed class SiteRun(LiveProbeOptions options, TextWriter output)
         probeCase.Destination.Name,
         probeCase.Port,
         null,
-        Enum.Parse<Verdict>(result.Verdict.ToString()),
+        result.Verdict.ToVerdict(),
         result.ElapsedMs,
         credentials.Scrub(result.Detail),
         probeCase.Required,

@@ -100,9 +100,8 @@ public static class SitePlan
         return result with { Verdict = ProbeVerdict.Broken, Detail = $"{why}{body}; {result.Detail}" };
     }
 
-    /// <summary>The agent's protocol for a catalog flow: the catalog's words are the contract's (<see cref="FlowProtocols"/>).</summary>
-    public static ProbeProtocol ProtocolOf(FlowDefinition flow) =>
-        Enum.TryParse<ProbeProtocol>(flow.Protocol, ignoreCase: true, out var protocol) ? protocol : ProbeProtocol.Tcp;
+    /// <summary>The agent's protocol for a catalog flow (the one mapping, <see cref="ProbeWire"/>).</summary>
+    public static ProbeProtocol ProtocolOf(FlowDefinition flow) => flow.Protocol.ToProbeProtocol();
 
     private static ProbeOptions? Options(FlowDefinition flow, ProbeProtocol protocol, SiteHost host, HostCredentials? credentials) => protocol switch
     {

@@ -88,7 +88,7 @@ public sealed record SimulatedMatrix(string File, string Made, string RuleSet, I
         throw new InputException(path, 0, $"--rule-set: the report has no rule set '{Printable.Visible(wanted)}'; {(nearest is null ? $"it has {string.Join(", ", names)}" : $"did you mean {nearest}?")}");
     }
 
-    private static string? RuleText(string? json) => DecidingRuleText.Parse(json)?.Name;
+    private static string? RuleText(ReportedRule? rule) => rule?.Name;
 
     private static string? Word(JsonElement root, string name) =>
         root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

@@ -107,7 +107,7 @@ public sealed class ReportComparerTests
     }
 
     private static SimulatedMatrix Simulated(params (string Id, string From, Verdict? Verdict)[] flows) =>
-        new("report.json", "analyze", "01-documented", flows.Select(f => new SimulatedFlow(f.Id, f.From, "ldap", 636, f.Verdict, DecidingRuleText.Parse(Rule)!.Name, "predicted")).ToList());
+        new("report.json", "analyze", "01-documented", flows.Select(f => new SimulatedFlow(f.Id, f.From, "ldap", 636, f.Verdict, ReportedRule.Parse(Rule)!.Name, "predicted")).ToList());
 
     private static LiveReport Live(string zone, params (string Id, Verdict Observed, string Detail)[] flows) => new(
         LiveReport.LiveSource, "m1", DateTimeOffset.UnixEpoch, "default", "sha", zone, "ctt-live-probe test", new LiveTls(true, "validated against the CA bundle ca.pem"),
