@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Cryptshare.Topology.Cli.Verbs;
 using Cryptshare.Topology.Fixtures.Topology;
+using Cryptshare.Topology.History;
 using Cryptshare.Topology.Input;
 
 namespace Cryptshare.Topology.Cli;
@@ -68,8 +69,8 @@ internal static class Tool
 
     /// <summary>
     /// The environment the tool relies on: a TMPDIR that is set must be a folder (temporary files
-    /// go there; a missing one would fail deep inside a run), and a CTT_ENGINE_POOL that is set a
-    /// private IPv4 range for the engine-side networks.
+    /// go there; a missing one would fail deep inside a run), a CTT_ENGINE_POOL that is set a
+    /// private IPv4 range for the engine-side networks, and a CTT_RUN_GROUP a name the history takes.
     /// </summary>
     private static void CheckEnvironment()
     {
@@ -79,5 +80,6 @@ internal static class Tool
         }
 
         _ = EngineSubnetPool.FromEnvironment();
+        _ = RunGroups.FromEnvironment();
     }
 }
