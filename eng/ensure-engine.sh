@@ -311,8 +311,22 @@ start_engine() {
   fail "dockerd was started but did not answer within 30 s; see $DOCKERD_LOG."
 }
 
+remote_engine() {
+  # DOCKER_HOST naming anything but this machine's default socket: an engine this script cannot
+  # install or start (it may be on another machine). The harness then uses that engine as it is.
+  [ -n "${DOCKER_HOST:-}" ] && [ "$DOCKER_HOST" != "unix:///var/run/docker.sock" ]
+}
+
 ensure_engine() {
   api_ok && return 0
+  if remote_engine; then
+    local have
+    have=$(server_api || true)
+    if [ -n "$have" ]; then
+      fail "the Docker engine DOCKER_HOST names ($DOCKER_HOST) answers with API $have, but Testcontainers needs API $MIN_API or newer (Docker Engine $MIN_DOCKERD_MAJOR+). Upgrade that engine, or unset DOCKER_HOST to use this machine's."
+    fi
+    fail "the Docker engine DOCKER_HOST names ($DOCKER_HOST) does not answer. This set-up installs and starts engines on this machine only: start that engine (or check the address), or unset DOCKER_HOST to use this machine's."
+  fi
   if ! is_debian_root; then
     local have
     have=$(server_api || true)
@@ -419,6 +433,10 @@ plan_engine() {
   # Returns 1 where the set-up would stop (nothing after that step would happen).
   local api pid packages dockerd
   api=$(server_api || true)
+  if remote_engine; then
+    step "DOCKER_HOST names the engine $DOCKER_HOST, which ${api:+answers with API $api, older than $MIN_API}${api:-does not answer}: install nothing on this machine; stop and ask you to start or upgrade that engine, or to unset DOCKER_HOST"
+    return 1
+  fi
   if ! is_debian_root; then
     if [ -n "$api" ]; then
       step "the Docker engine answers with API $api, older than $MIN_API; as this is not root on Debian, install nothing: stop and ask you to upgrade Docker (Engine $MIN_DOCKERD_MAJOR+)"
