@@ -5,6 +5,9 @@
 #   eng/ensure-engine.sh               does what is missing: one line per step on the terminal, the
 #                                      tools' own output (apt, debootstrap, docker) in the set-up log
 #   eng/ensure-engine.sh --print-plan  says what it would do on this machine and does none of it
+#   eng/ensure-engine.sh --engine-only the engine alone: whoever calls it brings the base image (e.g.
+#                                      docker save | docker load from another engine, faster than
+#                                      debootstrap: the Scale tests' second engine gets it that way)
 #
 # Idempotent: when all is in place it asks the engine two questions, says "nothing to do" and
 # returns (well under a second).
@@ -535,19 +538,26 @@ print_plan() {
 }
 
 main() {
+  local base_image=1
   case "${1:-}" in
     "") ;;
     --print-plan)
       print_plan
       return 0 ;;
+    --engine-only)
+      base_image="" ;;
     -h|--help)
       sed -n '2,/well under a second/p' "$0" | sed 's/^# \{0,1\}//'
       return 0 ;;
     *)
-      printf 'usage: eng/ensure-engine.sh [--print-plan]\n' >&2
+      printf 'usage: eng/ensure-engine.sh [--print-plan | --engine-only]\n' >&2
       exit 2 ;;
   esac
   ensure_engine
+  if [ -z "$base_image" ]; then
+    [ "${#CHANGES[@]}" -eq 0 ] || say "changed: $(joined "${CHANGES[@]}"). Log: $LOG"
+    return 0
+  fi
   ensure_base_image
   if [ "${#CHANGES[@]}" -eq 0 ]; then
     # Not in the log: the set-up runs before every engine verb, and this is no event.
