@@ -1,5 +1,6 @@
 using Cryptshare.Topology.Fixtures.Engine;
 using Cryptshare.Topology.Reports;
+using Cryptshare.Topology.RuleSets;
 
 namespace Cryptshare.Topology.Runs.Live;
 
@@ -58,7 +59,7 @@ public static class RunPipeline
             var run = inputs.RuleSets.Count == 0
                 ? new MatrixRun(new MatrixReport([], new ReportTimings(0, 0)), [])
                 : await ParallelMatrix.RunAsync(inputs, options.Parallel, options.Repeats, started, progress, ct);
-            var (report, judgement) = JudgeMatrix(run.Report, inputs);
+            var (report, judgement) = JudgeMatrix(run.Report, inputs, await ParsedJson.ParseAsync(inputs, ct));
             var written = ReportFolder.Write(options.OutputFolder, report, inputs.Topology);
             return new RunResult(report, run.Findings, judgement, written, options.Keep && started.Count > 0 ? HarnessLabels.CurrentRun : null);
         }
@@ -76,9 +77,9 @@ public static class RunPipeline
     }
 
     /// <summary>Step: the diagnosis from the observed verdicts, attached to each rule set, and the judgement of the whole.</summary>
-    public static (MatrixReport Report, Judgement Judgement) JudgeMatrix(MatrixReport report, MatrixInputs inputs)
+    public static (MatrixReport Report, Judgement Judgement) JudgeMatrix(MatrixReport report, MatrixInputs inputs, IReadOnlyDictionary<string, RuleSetJson>? parsed = null)
     {
-        var diagnosed = Diagnostician.Attach(report, inputs.Catalog, inputs.Topology, inputs.RuleSets);
+        var diagnosed = Diagnostician.Attach(report, inputs.Catalog, inputs.Topology, inputs.RuleSets, parsed);
         return (diagnosed, Judge.Live(diagnosed));
     }
 }

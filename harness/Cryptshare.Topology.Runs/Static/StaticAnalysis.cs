@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Cryptshare.Topology.Fixtures.Firewall;
 using Cryptshare.Topology.Oracle.Matrix;
 using Cryptshare.Topology.Reports;
+using Cryptshare.Topology.RuleSets;
 
 namespace Cryptshare.Topology.Runs.Static;
 
@@ -44,9 +45,9 @@ public static class StaticAnalysis
             StaticMatrix.Predict(inputs.Topology, inputs.Catalog, ruleSet, parsed[i].FirewallJson, parsed[i].HostFirewallJson, parsed[i].ParsedBy)).ToList();
 
     /// <summary>Step: the diagnosis <c>run</c> would make, from the predictions, and the judgement of the whole.</summary>
-    public static (StaticMatrixReport Report, Judgement Judgement) JudgeMatrix(StaticMatrixReport report, MatrixInputs inputs)
+    public static (StaticMatrixReport Report, Judgement Judgement) JudgeMatrix(StaticMatrixReport report, MatrixInputs inputs, IReadOnlyDictionary<string, RuleSetJson>? parsed = null)
     {
-        var diagnosed = Diagnostician.Attach(report, inputs.Catalog, inputs.Topology, inputs.RuleSets);
+        var diagnosed = Diagnostician.Attach(report, inputs.Catalog, inputs.Topology, inputs.RuleSets, parsed);
         return (diagnosed, Judge.Static(diagnosed));
     }
 
@@ -59,7 +60,7 @@ public static class StaticAnalysis
         var parsed = await ParseAsync(inputs, parser, ct);
         var parseMs = clock.ElapsedMilliseconds;
         var predicted = new StaticMatrixReport(Predict(inputs, parsed), new StaticReportTimings(parseMs, clock.ElapsedMilliseconds - parseMs));
-        var (report, judgement) = JudgeMatrix(predicted, inputs);
+        var (report, judgement) = JudgeMatrix(predicted, inputs, ParsedJson.ByName(inputs, parsed));
         report.WriteTo(outputFolder);
         return new AnalyzeResult(report, judgement, parser.Name, Path.Combine(outputFolder, ReportFolder.JsonFileName));
     }

@@ -1,5 +1,5 @@
 using Cryptshare.Topology.Fixtures.Engine;
-using Cryptshare.Topology.Flows;
+using Cryptshare.Topology.Model;
 using Cryptshare.Topology.RuleSets;
 using Cryptshare.Topology.Runs.Live;
 
