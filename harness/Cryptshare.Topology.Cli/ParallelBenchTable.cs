@@ -15,7 +15,7 @@ internal static class ParallelBenchTable
         foreach (var f in figures)
         {
             table.AddRow(
-                Text(f.Topologies),
+                Text(f.Topologies, "0"),
                 Text(f.WallMs / 1000),
                 Text(single / f.WallMs, "0.00"),
                 Text(f.UpMs / 1000),

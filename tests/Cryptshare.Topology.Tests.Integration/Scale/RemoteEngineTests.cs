@@ -71,7 +71,7 @@ public sealed class RemoteEngineTests
         var transferTime = transferClock.Elapsed;
 
         var driver = (await remote.System.GetSystemInfoAsync(ct)).Driver;
-        Assert.That(await HasImageAsync(remote, firewall.FullName, ct), Is.False, "the firewall's image is not there before the run: the run must build it");
+        Assert.That(await HostImages.ExistsOnAsync(remote, firewall.FullName, ct), Is.False, "the firewall's image is not there before the run: the run must build it");
 
         var run = ToolProcess.NewRunId();
         var folder = Directory.CreateTempSubdirectory("ctt-scale-remote-");
@@ -87,7 +87,7 @@ public sealed class RemoteEngineTests
 
             Assert.That(result.ExitCode, Is.Zero, result.ToString());
             Assert.That(result.Stdout, Does.Contain("flows, all as expected").And.Contain("01-documented"), result.ToString());
-            Assert.That(await HasImageAsync(remote, firewall.FullName, ct), Is.True, "the run built the firewall's image on the engine DOCKER_HOST names");
+            Assert.That(await HostImages.ExistsOnAsync(remote, firewall.FullName, ct), Is.True, "the run built the firewall's image on the engine DOCKER_HOST names");
             Assert.That(await LabelledAsync(remote, run, ct), Is.Empty, "the run removed everything it started there");
             Assert.That(driver, Is.EqualTo("overlay2"), "with /var/lib/docker on a tmpfs the second engine stores images with overlay2");
         }
@@ -121,24 +121,7 @@ public sealed class RemoteEngineTests
         await remote.Images.LoadImageAsync(new ImageLoadParameters { Quiet = true }, saved, new Progress<JSONMessage>(), ct);
         foreach (var image in images)
         {
-            Assert.That(await HasImageAsync(remote, image, ct), Is.True, $"{image} arrived");
-        }
-    }
-
-    private static async Task<bool> HasImageAsync(DockerClient client, string image, CancellationToken ct)
-    {
-        try
-        {
-            await client.Images.InspectImageAsync(image, ct);
-            return true;
-        }
-        catch (DockerImageNotFoundException)
-        {
-            return false;
-        }
-        catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
-        {
-            return false;
+            Assert.That(await HostImages.ExistsOnAsync(remote, image, ct), Is.True, $"{image} arrived");
         }
     }
 
