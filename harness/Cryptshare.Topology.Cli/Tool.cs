@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Cryptshare.Topology.Cli.Verbs;
+using Cryptshare.Topology.Fixtures.Topology;
+using Cryptshare.Topology.History;
 using Cryptshare.Topology.Input;
 
 namespace Cryptshare.Topology.Cli;
@@ -69,7 +71,8 @@ internal static class Tool
 
     /// <summary>
     /// The environment the tool relies on: a TMPDIR that is set must be a folder (temporary files
-    /// go there; a missing one would fail deep inside a run).
+    /// go there; a missing one would fail deep inside a run), a CTT_ENGINE_POOL that is set a
+    /// private IPv4 range for the engine-side networks, and a CTT_RUN_GROUP a name the history takes.
     /// </summary>
     private static void CheckEnvironment()
     {
@@ -77,5 +80,8 @@ internal static class Tool
         {
             throw new InputException("TMPDIR", 0, $"'{tmp}' is not a folder; point TMPDIR at a folder you can write to, or unset it");
         }
+
+        _ = EngineSubnetPool.FromEnvironment();
+        _ = RunGroups.FromEnvironment();
     }
 }

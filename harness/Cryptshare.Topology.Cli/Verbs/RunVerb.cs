@@ -29,14 +29,45 @@ internal static class RunVerb
             1,
             RunOptions.MaxRepeats,
             $"give a number of repetitions from 1 to {RunOptions.MaxRepeats}");
+        var parallel = NumberOptions.Count(
+            "--parallel",
+            $"Spread the rule sets over N topologies at once (1–{RunOptions.MaxParallel}), each on networks of its own; one report in the rule sets' order.",
+            1,
+            1,
+            RunOptions.MaxParallel,
+            $"give a number of topologies from 1 to {RunOptions.MaxParallel}");
+        var shard = new Option<RuleSetShard?>("--shard")
+        {
+            Description = "Run only shard I of N of the rule sets (by name, stable as the library grows): N CI jobs with 1/N … N/N cover every rule set once. Their history reads as one run when they share CTT_RUN_GROUP.",
+            HelpName = "I/N",
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty;
+                var parsed = RuleSetShard.Parse(text, out var error);
+                if (parsed is null)
+                {
+                    result.AddError($"--shard {error}");
+                }
+
+                return parsed;
+            },
+        };
         var command = new Command("run", "Start the topology, probe every documented flow through the firewall for each rule set, and report.")
         {
-            topology, site, rules, output, keep, history, repeat,
+            topology, site, rules, output, keep, history, repeat, parallel, shard,
         };
         command.SetAction(async (parse, ct) =>
         {
-            var inputs = MatrixInputs.Load(TopologyOrSite.Topology(parse, topology, site), [.. (parse.GetValue(rules) ?? []).Select(f => f.FullName)], parse.GetValue(site)?.FullName);
+            var given = MatrixInputs.Load(TopologyOrSite.Topology(parse, topology, site), [.. (parse.GetValue(rules) ?? []).Select(f => f.FullName)], parse.GetValue(site)?.FullName);
             var folder = OutputPaths.Folder(parse.GetValue(output)!.FullName);
+            var inputs = RunPipeline.TakeShare(given, parse.GetValue(shard));
+            if (parse.GetValue(shard) is { } share)
+            {
+                Console.WriteLine(inputs.RuleSets.Count == 0
+                    ? $"shard {share}: none of the {given.RuleSets.Count} rule sets; nothing to run"
+                    : $"shard {share}: {inputs.RuleSets.Count} of {given.RuleSets.Count} rule sets: {string.Join(", ", inputs.RuleSets.Select(r => r.Name))}");
+            }
+
             inputs = await RunPipeline.PrepareAsync(inputs, ConsoleOutput.Warn, ct);
 
             // The history is opened (and its schema migrated) before the topology starts: an unusable
@@ -44,7 +75,7 @@ internal static class RunVerb
             await using var runHistory = await RunHistory.OpenAsync(parse.GetValue(history), ct);
             var startedAt = DateTimeOffset.UtcNow;
             var console = ConsoleOutput.Create();
-            var result = await RunPipeline.RunAsync(inputs, new RunOptions(folder, parse.GetValue(repeat), parse.GetValue(keep)), ConsoleOutput.Progress(console), ct);
+            var result = await RunPipeline.RunAsync(inputs, new RunOptions(folder, parse.GetValue(repeat), parse.GetValue(keep), parse.GetValue(parallel)), ConsoleOutput.Progress(console), ct);
 
             MatrixTable.Write(console, result.Report);
             FindingsText.Write(console, result.Findings);

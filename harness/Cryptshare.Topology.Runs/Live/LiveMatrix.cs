@@ -33,8 +33,9 @@ public sealed class LiveMatrix : IAsyncDisposable
     public FlowCatalog Catalog => Topology.Context.Catalog;
 
     /// <summary>
-    /// Step: start the topology. When another topology on this engine holds its subnets, the error
-    /// says which run holds them and how to remove it (<see cref="SubnetsHeldException"/>).
+    /// Step: start the topology (beside any others on this engine, on engine-side networks of its
+    /// own). When no block of the engine-side pool is left, the error says which runs hold the pool
+    /// and how to remove them (<see cref="SubnetsHeldException"/>).
     /// </summary>
     public static async Task<LiveMatrix> StartAsync(TopologyDefinition topology, FlowCatalog catalog, IProgress<string>? progress = null, CancellationToken ct = default)
     {
@@ -42,9 +43,9 @@ public sealed class LiveMatrix : IAsyncDisposable
         {
             return new LiveMatrix(await LiveTopology.StartAsync(topology, catalog, progress, ct));
         }
-        catch (Exception e) when (SubnetConflict.IsOverlap(e))
+        catch (EnginePoolExhaustedException e)
         {
-            throw await SubnetConflict.ExplainAsync(topology, ct);
+            throw await SubnetConflict.ExplainAsync(e, ct);
         }
     }
 

@@ -62,6 +62,13 @@ public static class HistorySchema
             CREATE INDEX runs_by_start ON runs (started_at, id);
             CREATE INDEX flow_results_by_flow ON flow_results (flow_id, from_zone);
             """),
+        new(3, "run groups: the shards of one nightly read as one run", """
+            -- The CI jobs of one nightly (run --shard I/N) each save a run; CTT_RUN_GROUP gives them one
+            -- group, and history and diff read a group as one run. Null for a run of its own.
+            ALTER TABLE runs ADD COLUMN run_group text
+                CHECK (run_group IS NULL OR length(run_group) BETWEEN 1 AND 200);
+            CREATE INDEX runs_by_group ON runs (run_group) WHERE run_group IS NOT NULL;
+            """),
     ];
 
     public static int LatestVersion => Migrations[^1].Version;

@@ -84,7 +84,10 @@ public sealed class HistoryStore : IAsyncDisposable
         return await HistoryQueries.ChangesAsync(_dataSource, ruleSet, flow, ct);
     }
 
-    /// <summary>The flows whose observed verdicts differ between two runs (including flows only one of them probed).</summary>
+    /// <summary>
+    /// The flows whose observed verdicts differ between two runs (including flows only one of them
+    /// probed). A run of a group (<see cref="RunGroups"/>) stands for the whole group.
+    /// </summary>
     public async Task<IReadOnlyList<FlowDifference>> DiffAsync(long runA, long runB, CancellationToken ct = default)
     {
         await EnsureSchemaAsync(ct);
