@@ -62,6 +62,15 @@ public static class HistorySchema
             CREATE INDEX runs_by_start ON runs (started_at, id);
             CREATE INDEX flow_results_by_flow ON flow_results (flow_id, from_zone);
             """),
+        new(3, "host-failed flows and incomplete runs", """
+            -- A flow whose host failed during the run was not tested: the harness's word, not a firewall's.
+            ALTER DOMAIN verdict DROP CONSTRAINT verdict_check;
+            ALTER DOMAIN verdict ADD CONSTRAINT verdict_check
+                CHECK (VALUE IN ('allowed', 'dropped', 'rejected', 'broken', 'unroutable', 'host-failed'));
+
+            -- report.json's incomplete section (why the run did not test everything); null for a complete run.
+            ALTER TABLE runs ADD COLUMN incomplete jsonb;
+            """),
     ];
 
     public static int LatestVersion => Migrations[^1].Version;

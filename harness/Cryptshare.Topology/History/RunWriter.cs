@@ -53,8 +53,8 @@ internal static class RunWriter
 
         long runId;
         await using (var insertRun = new NpgsqlCommand("""
-            INSERT INTO runs (started_at, harness_version, git_commit, topology_name, topology_sha256, topology_up_ms, matrix_ms)
-            VALUES (@started_at, @harness_version, @git_commit, @topology_name, @topology_sha256, @topology_up_ms, @matrix_ms)
+            INSERT INTO runs (started_at, harness_version, git_commit, topology_name, topology_sha256, topology_up_ms, matrix_ms, incomplete)
+            VALUES (@started_at, @harness_version, @git_commit, @topology_name, @topology_sha256, @topology_up_ms, @matrix_ms, @incomplete)
             RETURNING id
             """, connection))
         {
@@ -66,6 +66,10 @@ internal static class RunWriter
             insertRun.Parameters.AddWithValue("topology_sha256", run.TopologySha256.ToLowerInvariant());
             insertRun.Parameters.AddWithValue("topology_up_ms", report.Timings.TopologyUpMs);
             insertRun.Parameters.AddWithValue("matrix_ms", report.Timings.MatrixMs);
+            insertRun.Parameters.Add(new NpgsqlParameter<string?>("incomplete", NpgsqlDbType.Jsonb)
+            {
+                TypedValue = report.Incomplete is null ? null : JsonSerializer.Serialize(report.Incomplete, MatrixReport.Json),
+            });
             runId = (long)(await insertRun.ExecuteScalarAsync(ct))!;
         }
 
