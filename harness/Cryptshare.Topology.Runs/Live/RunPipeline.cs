@@ -12,8 +12,16 @@ public sealed record RunOptions(string OutputFolder, int Repeats = 1, bool Keep 
 /// <summary>
 /// A finished <c>run</c>: the report (diagnosis attached) as written, where the oracle and the
 /// kernel part, the judgement, the files written, and the run id when the topology was left up.
+/// A run that stopped before its end (a signal, the engine, the firewall, a failure of the harness)
+/// still has its reports, marked incomplete; <see cref="Stopped"/> is then what stopped it.
 /// </summary>
-public sealed record RunResult(MatrixReport Report, IReadOnlyList<MatrixFinding> Findings, Judgement Judgement, IReadOnlyList<string> Written, string? LeftRunning);
+public sealed record RunResult(
+    MatrixReport Report,
+    IReadOnlyList<MatrixFinding> Findings,
+    Judgement Judgement,
+    IReadOnlyList<string> Written,
+    string? LeftRunning,
+    Exception? Stopped = null);
 
 /// <summary>
 /// The <c>run</c> use-case: prepare (an engine, every rule set checked by the firewall's nft,
@@ -32,34 +40,66 @@ public static class RunPipeline
 
     /// <summary>
     /// Runs the prepared inputs. Whatever happens, what this run started is removed unless
-    /// <see cref="RunOptions.Keep"/> asked to keep a topology that came up.
+    /// <see cref="RunOptions.Keep"/> asked to keep a topology that came up and ran to its end. Once
+    /// the matrix has begun, its reports are written whatever stops it, with what was measured.
     /// </summary>
     public static async Task<RunResult> RunAsync(MatrixInputs inputs, RunOptions options, IProgress<string>? progress, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Repeats, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.Repeats, RunOptions.MaxRepeats);
         LiveMatrix? live = null;
+        Exception? stopped = null;
         try
         {
             live = await LiveMatrix.StartAsync(inputs.Topology, inputs.Catalog, progress, ct);
             progress?.Report($"topology {inputs.Topology.Name} up in {live.Topology.UpTime.TotalSeconds:0.0} s");
-            var run = await live.RunAsync(inputs.RuleSets, options.Repeats, progress, ct);
+            MatrixRun run;
+            try
+            {
+                run = await live.RunAsync(inputs.RuleSets, options.Repeats, progress, ct);
+            }
+            catch (MatrixCutShortException cut)
+            {
+                (run, stopped) = (cut.Partial, cut.InnerException!);
+            }
+
             var (report, judgement) = JudgeMatrix(run.Report, inputs);
             var written = ReportFolder.Write(options.OutputFolder, report, inputs.Topology);
-            return new RunResult(report, run.Findings, judgement, written, options.Keep ? HarnessLabels.CurrentRun : null);
+            return new RunResult(report, run.Findings, judgement, written, options.Keep && stopped is null ? HarnessLabels.CurrentRun : null, stopped);
         }
         finally
         {
-            if (live is null || !options.Keep)
+            if (live is null || !options.Keep || stopped is not null)
             {
-                if (live is not null)
+                var notRemoved = await RemoveAsync(live);
+                if (notRemoved is not null)
                 {
-                    await live.DisposeAsync();
+                    progress?.Report(notRemoved);
                 }
-
-                // The label sweep also takes what a failed start left (and the preflight's container).
-                await HarnessJanitor.RemoveAsync(HarnessLabels.CurrentRun, CancellationToken.None);
             }
+        }
+    }
+
+    /// <summary>
+    /// Removes what this run started: the topology, then a label sweep that also takes what a failed
+    /// start left (and the preflight's container). When the engine does not answer, says what to do
+    /// once it does instead of failing over it.
+    /// </summary>
+    private static async Task<string?> RemoveAsync(LiveMatrix? live)
+    {
+        if (live is not null)
+        {
+            await live.DisposeAsync();
+        }
+
+        try
+        {
+            await HarnessJanitor.RemoveAsync(HarnessLabels.CurrentRun, CancellationToken.None);
+            return null;
+        }
+        catch (Exception)
+        {
+            return $"what this run started could not be removed: the Docker engine does not answer. Once it answers: cryptshare-topology clean --run {HarnessLabels.CurrentRun}";
         }
     }
 

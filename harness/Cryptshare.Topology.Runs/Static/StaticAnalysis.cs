@@ -50,17 +50,45 @@ public static class StaticAnalysis
         return (diagnosed, Judge.Static(diagnosed));
     }
 
-    /// <summary>The whole use-case: translate, parse, predict, judge, write <c>report.json</c> into <paramref name="outputFolder"/>.</summary>
+    /// <summary>
+    /// The whole use-case: translate, parse, predict, judge, write <c>report.json</c> into
+    /// <paramref name="outputFolder"/>. Interrupted while nft parses (a signal), it writes the rule
+    /// sets already parsed, marked incomplete with the rest named, and throws
+    /// <see cref="PartialReportException"/>; the parser's processes are ended by then.
+    /// </summary>
     public static async Task<AnalyzeResult> RunAsync(MatrixInputs inputs, string outputFolder, Action<string> warn, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         inputs = await TranslateAsync(inputs, warn, ct);
         await using var parser = NftRuleSetParser.Best();
-        var parsed = await ParseAsync(inputs, parser, ct);
+        var parsed = new ParsedRuleSet?[inputs.RuleSets.Count];
+        var reportPath = Path.Combine(outputFolder, ReportFolder.JsonFileName);
+        try
+        {
+            if (parser.NeedsEngine)
+            {
+                Engine.Require("analyze: this machine cannot parse with its own nft (that needs root, nft, ip and unshare), and no Docker engine answers for a firewall container.");
+            }
+
+            await Task.WhenAll(inputs.RuleSets.Select(async (ruleSet, i) => parsed[i] = await parser.ParseAsync(ruleSet, inputs.Topology, ct)));
+        }
+        catch (OperationCanceledException stop) when (ct.IsCancellationRequested)
+        {
+            var done = Enumerable.Range(0, parsed.Length).Where(i => parsed[i] is not null).ToList();
+            var partialInputs = inputs with { RuleSets = done.Select(i => inputs.RuleSets[i]).ToList() };
+            var notParsed = inputs.RuleSets.Where((_, i) => parsed[i] is null).Select(r => r.Name).ToList();
+            var incomplete = new IncompleteRun(IncompleteCauses.Interrupted,
+                $"{Interruptions.Describe()} while nft parsed {string.Join(", ", notParsed)}; those rule sets are missing.",
+                Interruptions.Current?.At ?? DateTimeOffset.UtcNow, 0, 1, notParsed, []);
+            var partial = new StaticMatrixReport(Predict(partialInputs, done.Select(i => parsed[i]!).ToList()), new StaticReportTimings(clock.ElapsedMilliseconds, 0), incomplete);
+            JudgeMatrix(partial, partialInputs).Report.WriteTo(outputFolder);
+            throw new PartialReportException(reportPath, stop);
+        }
+
         var parseMs = clock.ElapsedMilliseconds;
-        var predicted = new StaticMatrixReport(Predict(inputs, parsed), new StaticReportTimings(parseMs, clock.ElapsedMilliseconds - parseMs));
+        var predicted = new StaticMatrixReport(Predict(inputs, parsed.Select(p => p!).ToList()), new StaticReportTimings(parseMs, clock.ElapsedMilliseconds - parseMs));
         var (report, judgement) = JudgeMatrix(predicted, inputs);
         report.WriteTo(outputFolder);
-        return new AnalyzeResult(report, judgement, parser.Name, Path.Combine(outputFolder, ReportFolder.JsonFileName));
+        return new AnalyzeResult(report, judgement, parser.Name, reportPath);
     }
 }
