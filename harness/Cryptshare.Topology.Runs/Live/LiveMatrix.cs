@@ -279,7 +279,7 @@ public sealed class LiveMatrix : IAsyncDisposable
                 var suspects = outcomes.Where(o => o.Observed != Verdict.Allowed).Select(o => o.Case.Destination.Name).ToHashSet();
                 await _watch.LookAsync(suspects, repetition, ruleSet.Name, progress, ct);
                 var observed = outcomes.ToDictionary(o => o.Case, o => o, (IEqualityComparer<ProbeCase>)ReferenceEqualityComparer.Instance);
-                var all = cases.Select(c => _watch.Involved(c) is { } failed ? RunWatch.NotTested(c, failed) : observed[c]).ToList();
+                var all = cases.Select(c => _watch.Involved(c) is { } failed ? _watch.NotTested(c, failed, repetition, ruleSet.Name) : observed[c]).ToList();
                 return new RuleSetRun(ruleSet, Attribute(all, inForce.Oracle, kernel));
             }
             catch (Exception e) when (!ct.IsCancellationRequested && e is not (EngineFailedException or FirewallFailedException))

@@ -17,6 +17,7 @@ internal sealed class RunWatch : IAsyncDisposable
     private readonly LiveTopology _topology;
     private readonly EngineWatch _engine;
     private readonly List<FailedHost> _failed = [];
+    private readonly List<NotTestedFlow> _notTested = [];
     private readonly HashSet<string> _hungReported = [];
 
     public RunWatch(LiveTopology topology, EngineWatch engine)
@@ -34,8 +35,15 @@ internal sealed class RunWatch : IAsyncDisposable
     public FailedHost? Involved(ProbeCase probeCase) =>
         _failed.FirstOrDefault(f => f.Failure.Host == probeCase.Source.Name || f.Failure.Host == probeCase.Destination.Name);
 
-    /// <summary>The report line a flow of a failed host gets: <see cref="Verdict.HostFailed"/>, saying which host and what happened.</summary>
-    public static ProbeOutcome NotTested(ProbeCase probeCase, FailedHost host) => new(probeCase, Verdict.HostFailed, 0, host.NotTested);
+    /// <summary>
+    /// The report line a flow of a failed host gets: <see cref="Verdict.HostFailed"/>, saying which
+    /// host and what happened; the flow is listed in the incomplete section, whatever the repetition.
+    /// </summary>
+    public ProbeOutcome NotTested(ProbeCase probeCase, FailedHost host, int repetition, string ruleSet)
+    {
+        _notTested.Add(new NotTestedFlow(repetition, ruleSet, probeCase.Flow.Id, probeCase.Source.Zone, probeCase.Destination.Name, probeCase.Port, host.Failure.Host));
+        return new ProbeOutcome(probeCase, Verdict.HostFailed, 0, host.NotTested);
+    }
 
     /// <summary>
     /// Looks at the hosts (every container's condition; the readiness check of the
@@ -77,10 +85,6 @@ internal sealed class RunWatch : IAsyncDisposable
             found.Add(failed);
             _topology.Exclude(failure.Host);
             progress?.Report($"host failed: {failure}; its flows are not tested from here on (host-failed)");
-            foreach (var line in failure.LastLog)
-            {
-                progress?.Report($"  {failure.Host} | {line}");
-            }
 
             if (failure.Host == HostFailure.FirewallHost)
             {
@@ -143,12 +147,12 @@ internal sealed class RunWatch : IAsyncDisposable
 
         if (stoppedBy is not FirewallFailedException && hosts.Count > 0)
         {
-            sentences.Add($"{string.Join("; ", hosts)}. Their flows from then on were not tested (host-failed).");
+            sentences.Add($"{string.Join("; ", hosts)}. {(hosts.Count == 1 ? "Its" : "Their")} flows from then on were not tested (host-failed).");
         }
 
         var at = _failed.Count > 0 && stoppedBy is null ? _failed[0].At : DateTimeOffset.UtcNow;
         return new IncompleteRun(cause, string.Join(" ", sentences), stoppedBy is OperationCanceledException && Interruptions.Current is { } signal ? signal.At : at,
-            repetitionsDone, repetitionsAsked, ruleSetsNotRun, _failed.Select(f => f.ToReport()).ToList());
+            repetitionsDone, repetitionsAsked, ruleSetsNotRun, _failed.Select(f => f.ToReport()).ToList(), _notTested.ToList());
     }
 
     public ValueTask DisposeAsync() => _engine.DisposeAsync();

@@ -14,6 +14,10 @@ namespace Cryptshare.Topology.Reports;
 /// <param name="RepetitionsAsked">Repetitions asked for (<c>--repeat</c>, else 1).</param>
 /// <param name="RuleSetsNotRun">Rule sets of the report's repetition that were not run (or not to their end) and are missing from it.</param>
 /// <param name="HostFailures">Every host that failed, in the order found; its flows from then on are <c>host-failed</c>.</param>
+/// <param name="NotTested">
+/// Every flow a failed host took with it, in any repetition (the report's matrix is the first
+/// repetition's; a host that fails later shows here).
+/// </param>
 public sealed record IncompleteRun(
     string Cause,
     string Reason,
@@ -21,7 +25,11 @@ public sealed record IncompleteRun(
     int RepetitionsDone,
     int RepetitionsAsked,
     IReadOnlyList<string> RuleSetsNotRun,
-    IReadOnlyList<HostFailureReport> HostFailures);
+    IReadOnlyList<HostFailureReport> HostFailures,
+    IReadOnlyList<NotTestedFlow>? NotTested = null);
+
+/// <summary>A flow not tested because a host at one end had failed (<c>host-failed</c>): where in the run, which flow, which host.</summary>
+public sealed record NotTestedFlow(int Repetition, string RuleSet, string Id, string From, string To, int Port, string Host);
 
 /// <summary>The words of <see cref="IncompleteRun.Cause"/>.</summary>
 public static class IncompleteCauses
