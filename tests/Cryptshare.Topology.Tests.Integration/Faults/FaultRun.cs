@@ -39,6 +39,9 @@ internal sealed class FaultRun : IAsyncDisposable
     /// <summary>The tool's TMPDIR: empty before, and it must be empty after.</summary>
     public string Tmp { get; }
 
+    /// <summary>More environment for the tool (DOCKER_HOST for a second engine).</summary>
+    public Dictionary<string, string> Environment { get; } = [];
+
     /// <summary>The container of a topology host of this run.</summary>
     public string Container(string host) => $"ctt-{RunId}-{host}";
 
@@ -52,7 +55,7 @@ internal sealed class FaultRun : IAsyncDisposable
     /// <summary>Runs the tool with <paramref name="point"/> armed; at the point, <paramref name="inject"/>, then a line to go on when <paramref name="resume"/>.</summary>
     public async Task<Outcome> RunAsync(string point, Func<FaultRun, Process, Task> inject, bool resume, params string[] args)
     {
-        var environment = new Dictionary<string, string> { [FaultPoints.Variable] = point, ["TMPDIR"] = Tmp };
+        var environment = new Dictionary<string, string>(Environment) { [FaultPoints.Variable] = point, ["TMPDIR"] = Tmp };
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardInput = true,
@@ -111,7 +114,11 @@ internal sealed class FaultRun : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await HarnessJanitor.RemoveAsync(RunId);
+        if (!Environment.ContainsKey("DOCKER_HOST"))
+        {
+            await HarnessJanitor.RemoveAsync(RunId);
+        }
+
         _dir.Delete(recursive: true);
     }
 

@@ -32,13 +32,18 @@ internal sealed class EngineHostContainer : IAsyncDisposable
 
     private EngineHostContainer(IContainer container) => _container = container;
 
-    public static async Task<EngineHostContainer> StartAsync(CancellationToken ct)
+    /// <summary>The container, for what a caller adds to it (a published port of the nested engine).</summary>
+    public IContainer Container => _container;
+
+    /// <param name="ct">Cancels the start.</param>
+    /// <param name="configure">More for the container before it is built (a tmpfs, a port published on loopback).</param>
+    public static async Task<EngineHostContainer> StartAsync(CancellationToken ct, Func<ContainerBuilder, ContainerBuilder>? configure = null)
     {
         var image = await HostImages.GetAsync(Kind, ct);
-        var container = new ContainerBuilder(image)
+        var builder = new ContainerBuilder(image)
             .WithHarnessLabels(Kind)
-            .WithPrivileged(true)
-            .Build();
+            .WithPrivileged(true);
+        var container = (configure?.Invoke(builder) ?? builder).Build();
         var host = new EngineHostContainer(container);
         try
         {
