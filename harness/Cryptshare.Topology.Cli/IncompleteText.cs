@@ -17,18 +17,9 @@ internal static class IncompleteText
         }
 
         console.MarkupLine($"[bold red]incomplete ({Markup.Escape(incomplete.Cause)}):[/] {Markup.Escape(incomplete.Reason)}");
-        foreach (var host in incomplete.HostFailures)
+        foreach (var line in incomplete.Account())
         {
-            console.MarkupLine($"[red]host failed:[/] {Markup.Escape(host.ToString())} (repetition {host.Repetition}, rule set {Markup.Escape(host.RuleSet)}); its last log lines:");
-            foreach (var line in host.LastLog)
-            {
-                console.WriteLine($"    {line}");
-            }
-        }
-
-        if (incomplete.RuleSetsNotRun.Count > 0)
-        {
-            console.MarkupLine($"[red]not run:[/] {Markup.Escape(string.Join(", ", incomplete.RuleSetsNotRun))}");
+            console.WriteLine(line);
         }
 
         var untested = judgement.NotTested ?? [];

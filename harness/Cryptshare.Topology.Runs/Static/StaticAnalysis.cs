@@ -15,6 +15,8 @@ public sealed record AnalyzeResult(StaticMatrixReport Report, Judgement Judgemen
 /// </summary>
 public static class StaticAnalysis
 {
+    private const string NoParserHere = "analyze: this machine cannot parse with its own nft (that needs root, nft, ip and unshare), and no Docker engine answers for a firewall container.";
+
     /// <summary>Step: iptables-save exports translated to nftables in the firewall image (that takes the engine; nftables input needs none).</summary>
     public static async Task<MatrixInputs> TranslateAsync(MatrixInputs inputs, Action<string> warn, CancellationToken ct)
     {
@@ -32,7 +34,7 @@ public static class StaticAnalysis
     {
         if (parser.NeedsEngine)
         {
-            Engine.Require("analyze: this machine cannot parse with its own nft (that needs root, nft, ip and unshare), and no Docker engine answers for a firewall container.");
+            Engine.Require(NoParserHere);
         }
 
         return await Task.WhenAll(inputs.RuleSets.Select(r => parser.ParseAsync(r, inputs.Topology, ct)));
@@ -67,7 +69,7 @@ public static class StaticAnalysis
         {
             if (parser.NeedsEngine)
             {
-                Engine.Require("analyze: this machine cannot parse with its own nft (that needs root, nft, ip and unshare), and no Docker engine answers for a firewall container.");
+                Engine.Require(NoParserHere);
             }
 
             await Task.WhenAll(inputs.RuleSets.Select(async (ruleSet, i) => parsed[i] = await parser.ParseAsync(ruleSet, inputs.Topology, ct)));

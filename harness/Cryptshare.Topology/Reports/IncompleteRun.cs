@@ -26,7 +26,29 @@ public sealed record IncompleteRun(
     int RepetitionsAsked,
     IReadOnlyList<string> RuleSetsNotRun,
     IReadOnlyList<HostFailureReport> HostFailures,
-    IReadOnlyList<NotTestedFlow>? NotTested = null);
+    IReadOnlyList<NotTestedFlow>? NotTested = null)
+{
+    /// <summary>
+    /// What a person reads after the reason, line by line: each failed host with where it was found
+    /// and its last log lines (indented), then the rule sets not run. The console and junit.xml say it alike.
+    /// </summary>
+    public IEnumerable<string> Account()
+    {
+        foreach (var host in HostFailures)
+        {
+            yield return $"host failed: {host} (repetition {host.Repetition}, rule set {host.RuleSet}); its last log lines:";
+            foreach (var line in host.LastLog.DefaultIfEmpty("(none)"))
+            {
+                yield return $"    {line}";
+            }
+        }
+
+        if (RuleSetsNotRun.Count > 0)
+        {
+            yield return $"not run: {string.Join(", ", RuleSetsNotRun)}";
+        }
+    }
+}
 
 /// <summary>A flow not tested because a host at one end had failed (<c>host-failed</c>): where in the run, which flow, which host.</summary>
 public sealed record NotTestedFlow(int Repetition, string RuleSet, string Id, string From, string To, int Port, string Host);

@@ -101,18 +101,9 @@ public static class JUnitReport
     private static XElement Incomplete(IncompleteRun incomplete)
     {
         var text = new StringBuilder().AppendLine(incomplete.Reason);
-        foreach (var host in incomplete.HostFailures)
+        foreach (var line in incomplete.Account())
         {
-            text.AppendLine($"{host} (repetition {host.Repetition}, rule set {host.RuleSet}); last log lines:");
-            foreach (var line in host.LastLog)
-            {
-                text.AppendLine($"  {line}");
-            }
-        }
-
-        if (incomplete.RuleSetsNotRun.Count > 0)
-        {
-            text.AppendLine($"not run: {string.Join(", ", incomplete.RuleSetsNotRun)}");
+            text.AppendLine(line);
         }
 
         return new XElement("testsuite",
