@@ -1,21 +1,41 @@
 #!/usr/bin/env bash
-# After a test run: no container or network labelled by the harness may remain. Images labelled
-# org.cryptshare-topology.cached-image are the cache it means to keep, and are listed for the record.
+# After a test run: no container or network labelled by the harness may remain that was not there
+# before the run. Those already there (a topology a user keeps up with `up`, another run beside this
+# one) are not this run's to judge or to touch: they are named, never removed.
+# Images labelled org.cryptshare-topology.cached-image are the cache the harness means to keep.
+#   eng/check-leftovers.sh --snapshot FILE   record what is there now (before the tests)
+#   eng/check-leftovers.sh [FILE]            judge what is there now against FILE's record
 set -uo pipefail
 command -v docker >/dev/null && timeout 5 docker info >/dev/null 2>&1 || exit 0
-mapfile -t containers < <(docker ps -aq --filter label=org.cryptshare-topology)
-mapfile -t networks < <(docker network ls -q --filter label=org.cryptshare-topology)
-# Images the harness labelled but not as its cache (docker's filter has no "label is absent").
-images=()
-while read -r id; do
-  [ -n "$id" ] || continue
-  cached=$(docker image inspect --format '{{index .Config.Labels "org.cryptshare-topology.cached-image"}}' "$id" 2>/dev/null)
-  [ -n "$cached" ] || images+=("$id")
-done < <(docker images -q --filter label=org.cryptshare-topology | sort -u)
-cached=$(docker images --filter label=org.cryptshare-topology.cached-image --format '{{.Repository}}:{{.Tag}}' | tr '\n' ' ')
+
+labelled() {
+  docker ps -aq --no-trunc --filter label=org.cryptshare-topology | sed 's/^/container /'
+  docker network ls -q --no-trunc --filter label=org.cryptshare-topology | sed 's/^/network /'
+  # Images the harness labelled but not as its cache (docker's filter has no "label is absent").
+  docker images -q --no-trunc --filter label=org.cryptshare-topology | sort -u | while read -r id; do
+    [ -n "$id" ] || continue
+    cached=$(docker image inspect --format '{{index .Config.Labels "org.cryptshare-topology.cached-image"}}' "$id" 2>/dev/null)
+    [ -n "$cached" ] || echo "image $id"
+  done
+}
+
+if [ "${1:-}" = "--snapshot" ]; then
+  labelled | sort -u > "$2"
+  exit 0
+fi
+before=${1:-/dev/null}
+now=$(labelled | sort -u)
+left=$(comm -13 "$before" <(printf '%s\n' "$now" | sed '/^$/d'))
+kept=$(comm -12 "$before" <(printf '%s\n' "$now" | sed '/^$/d'))
+
+cached=$(docker images --filter label=org.cryptshare-topology.cached-image --format '{{.Repository}}:{{.Tag}}' | sort -u | tr '\n' ' ')
 echo "[leftovers] cached images kept: ${cached:-none}"
-if [ "$((${#containers[@]} + ${#networks[@]} + ${#images[@]}))" -gt 0 ]; then
-  echo "[leftovers] the harness left behind: containers: [${containers[*]}] networks: [${networks[*]}] images: [${images[*]}]" >&2
+short() { awk '{ printf "%s %s\n", $1, substr($2, index($2, ":") ? index($2, ":") + 1 : 1, 12) }'; }
+if [ -n "$kept" ]; then
+  echo "[leftovers] there before this run and left alone: $(short <<<"$kept" | tr '\n' ' ')"
+fi
+if [ -n "$left" ]; then
+  echo "[leftovers] this run left behind: $(short <<<"$left" | tr '\n' ' ')" >&2
   exit 1
 fi
-echo "[leftovers] no harness-labelled container, network or uncached image left behind"
+echo "[leftovers] this run left no harness-labelled container, network or uncached image behind"

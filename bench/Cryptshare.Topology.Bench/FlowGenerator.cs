@@ -6,7 +6,7 @@ namespace Cryptshare.Topology.Bench;
 /// <summary>Random flows over the benchmark address plan: from a zone to another, mostly TCP to common ports, some new to the firewall's DNAT ports.</summary>
 public static class FlowGenerator
 {
-    public static Flow[] Generate(int count, int seed)
+    public static Packet[] Generate(int count, int seed)
     {
         var random = new Random(seed);
         return Enumerable.Range(0, count).Select(_ => One(random)).ToArray();
@@ -23,13 +23,13 @@ public static class FlowGenerator
         return routing;
     }
 
-    private static Flow One(Random random)
+    private static Packet One(Random random)
     {
         var from = random.Next(RuleSetGenerator.Zones);
         var to = (from + 1 + random.Next(RuleSetGenerator.Zones - 1)) % RuleSetGenerator.Zones;
         var roll = random.Next(100);
-        var protocol = roll < 70 ? FlowProtocol.Tcp : roll < 95 ? FlowProtocol.Udp : FlowProtocol.Icmp;
-        var toFirewall = protocol == FlowProtocol.Tcp && random.Next(20) == 0;
+        var protocol = roll < 70 ? IpProtocol.Tcp : roll < 95 ? IpProtocol.Udp : IpProtocol.Icmp;
+        var toFirewall = protocol == IpProtocol.Tcp && random.Next(20) == 0;
         var port = random.Next(3) == 0 ? 1 + random.Next(65535) : RuleSetGenerator.CommonPorts[random.Next(RuleSetGenerator.CommonPorts.Length)];
         var state = random.Next(10) switch
         {
@@ -37,13 +37,13 @@ public static class FlowGenerator
             1 => ConntrackState.Invalid,
             _ => ConntrackState.New,
         };
-        return new Flow
+        return new Packet
         {
             Source = IPAddress.Parse(RuleSetGenerator.Host(random, from)),
             Destination = IPAddress.Parse(toFirewall ? $"10.{from * 16}.0.254" : RuleSetGenerator.Host(random, to)),
             Protocol = protocol,
-            SourcePort = protocol == FlowProtocol.Icmp ? null : 1024 + random.Next(60000),
-            DestinationPort = protocol == FlowProtocol.Icmp ? null : toFirewall ? 10000 + random.Next(40) : port,
+            SourcePort = protocol == IpProtocol.Icmp ? null : 1024 + random.Next(60000),
+            DestinationPort = protocol == IpProtocol.Icmp ? null : toFirewall ? 10000 + random.Next(40) : port,
             InputInterface = $"zone{from}",
             OutputInterface = toFirewall ? "" : $"zone{to}",
             Path = toFirewall ? HookPath.Input : HookPath.Forward,

@@ -43,7 +43,7 @@ foreach (var name in new[] { "flat-500", "zoned-500" })
 {
     var json = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "data", name + ".json"));
     var matrix = new MatrixOracle(FlowGenerator.Routing(), json);
-    var connections = flows.Where(f => f.Protocol == FlowProtocol.Tcp && f.DestinationPort is not null)
+    var connections = flows.Where(f => f.Protocol == IpProtocol.Tcp && f.DestinationPort is not null)
         .Select(f => new ProbedConnection(f.Source, f.InputInterface, f.Destination, f.DestinationPort!.Value)).ToArray();
     var predicted = PredictFor(matrix, connections, TimeSpan.FromSeconds(Math.Min(1, seconds)));
     var rounds = Enumerable.Range(0, 5).Select(_ => PredictFor(matrix, connections, TimeSpan.FromSeconds(seconds))).Order().ToList();
@@ -70,7 +70,7 @@ static double PredictFor(MatrixOracle matrix, ProbedConnection[] connections, Ti
     return count / (ThreadClock.Now() - cpuStart).TotalSeconds;
 }
 
-static (double Cpu, double Wall) Measure(NftOracle oracle, Flow[] flows, double seconds)
+static (double Cpu, double Wall) Measure(NftOracle oracle, Packet[] flows, double seconds)
 {
     // Warm-up: tiered compilation and the interface-name caches.
     Run(oracle, flows, TimeSpan.FromSeconds(Math.Min(1, seconds)));
@@ -78,7 +78,7 @@ static (double Cpu, double Wall) Measure(NftOracle oracle, Flow[] flows, double 
     return (rounds.Select(r => r.Cpu).Order().ElementAt(2), rounds.Select(r => r.Wall).Order().ElementAt(2));
 }
 
-static (double Cpu, double Wall) Run(NftOracle oracle, Flow[] flows, TimeSpan duration)
+static (double Cpu, double Wall) Run(NftOracle oracle, Packet[] flows, TimeSpan duration)
 {
     long count = 0;
     var cpuStart = ThreadClock.Now();

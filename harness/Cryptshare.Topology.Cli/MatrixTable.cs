@@ -54,9 +54,9 @@ internal static class MatrixTable
     }
 
     /// <summary>The rule as people know it: its comment, else its text; a policy as "policy drop".</summary>
-    public static string RuleName(string? json)
+    public static string RuleName(ReportedRule? reported)
     {
-        if (DecidingRuleText.Parse(json) is not { } rule)
+        if (reported?.Rule is not { } rule)
         {
             return "–";
         }

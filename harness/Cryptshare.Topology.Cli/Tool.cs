@@ -31,6 +31,8 @@ internal static class Tool
         DiffVerb.Create(),
         ImagesVerb.Create(),
         ComposeVerb.Create(),
+        AgentVerb.Create(),
+        CompareVerb.Create(),
     };
 
     /// <summary>Runs the tool on <paramref name="args"/>; output and error default to the console.</summary>

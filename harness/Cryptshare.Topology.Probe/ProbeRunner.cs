@@ -23,19 +23,19 @@ internal sealed class ProbeRunner(ProbeContext context)
         return ProbeResult.For(request, outcome.Verdict, clock.ElapsedMilliseconds, detail, outcome.Marker, outcome.HttpStatus, body);
     }
 
-    private async Task<ProbeOutcome> OutcomeAsync(ProbeRequest request, CancellationToken ct)
+    private async Task<ExchangeOutcome> OutcomeAsync(ProbeRequest request, CancellationToken ct)
     {
         var protocol = ProtocolCatalog.For(request.Protocol);
         var invalid = Invalid(request) ?? protocol.Invalid(request, context);
         if (invalid is not null)
         {
-            return ProbeOutcome.Broken($"invalid probe request: {invalid}");
+            return ExchangeOutcome.Broken($"invalid probe request: {invalid}");
         }
 
         var connect = await _connector.ConnectAsync(new IPEndPoint(IPAddress.Parse(request.Address), request.Port), request.TimeoutMs, ct);
         if (connect.Socket is null)
         {
-            return new ProbeOutcome(connect.Verdict, connect.Detail);
+            return new ExchangeOutcome(connect.Verdict, connect.Detail);
         }
 
         var marker = ProbeMarker.For(request);
@@ -48,11 +48,11 @@ internal sealed class ProbeRunner(ProbeContext context)
         }
         catch (Exception) when (exchangeTimeout.IsCancellationRequested && !ct.IsCancellationRequested)
         {
-            return ProbeOutcome.Broken($"connected, but no complete {Name(request)} exchange within {budget.TotalMilliseconds:0} ms", Delivering(request) ? marker : null);
+            return ExchangeOutcome.Broken($"connected, but no complete {Name(request)} exchange within {budget.TotalMilliseconds:0} ms", Delivering(request) ? marker : null);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return ProbeOutcome.Broken($"{Name(request)}: {e.GetType().Name}: {e.Message}", Delivering(request) ? marker : null);
+            return ExchangeOutcome.Broken($"{Name(request)}: {e.GetType().Name}: {e.Message}", Delivering(request) ? marker : null);
         }
         finally
         {

@@ -2,7 +2,10 @@ using System.Text.Json.Serialization;
 
 namespace Cryptshare.Topology.Probing;
 
-/// <summary>The outcome of one probe (DESIGN.md §4). The JSON names are the contract.</summary>
+/// <summary>
+/// The outcome of one probe on the agent's wire. The JSON names are the contract; the library maps
+/// each member to its own observation verdict in one place (Cryptshare.Topology.Flows.ProbeWire).
+/// </summary>
 [JsonConverter(typeof(WordEnumConverter<ProbeVerdict>))]
 public enum ProbeVerdict
 {

@@ -36,10 +36,15 @@ public sealed record MatrixInputs(TopologyDefinition Topology, FlowCatalog Catal
     /// the documented one) with its expectation file, and plans every rule set once so that a
     /// missing expectation line is found now, not mid-run.
     /// </summary>
-    public static MatrixInputs Load(string? topologyPath, IReadOnlyList<string> ruleSetPaths)
+    /// <remarks>
+    /// With <paramref name="sitePath"/> (<c>--site</c>) the topology is the site file's: its hosts at
+    /// their real addresses and ports, and a client at each zone's agent address, so the simulation
+    /// probes exactly what the live agent probes.
+    /// </remarks>
+    public static MatrixInputs Load(string? topologyPath, IReadOnlyList<string> ruleSetPaths, string? sitePath = null)
     {
         var catalog = FlowCatalog.Load(CatalogPath);
-        var topology = LoadTopology(topologyPath, catalog);
+        var topology = sitePath is null ? LoadTopology(topologyPath, catalog) : Read(sitePath, path => SiteLoader.Load(path, catalog).Topology);
         var paths = ruleSetPaths.Count > 0 ? ruleSetPaths : [DefaultRuleSetPath];
         var ruleSets = RuleSetLoader.WithoutCompanionHostFirewalls(paths).Select(p => Read(p, path => RuleSetLoader.Load(path, catalog))).ToList();
         foreach (var ruleSet in ruleSets)

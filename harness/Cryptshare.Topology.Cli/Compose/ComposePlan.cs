@@ -2,7 +2,7 @@ using Cryptshare.Topology.Fixtures.Firewall;
 using Cryptshare.Topology.Fixtures.Kinds;
 using Cryptshare.Topology.Fixtures.Pki;
 using Cryptshare.Topology.Fixtures.Topology;
-using Cryptshare.Topology.Flows;
+using System.Net;
 using Cryptshare.Topology.Model;
 using Cryptshare.Topology.RuleSets;
 

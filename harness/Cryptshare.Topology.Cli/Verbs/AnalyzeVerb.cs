@@ -17,16 +17,17 @@ internal static class AnalyzeVerb
     public static Command Create()
     {
         var topology = PathOptions.File("--topology", "Topology file (YAML). Default: fixtures/topologies/default.yml.");
+        var site = PathOptions.File("--site", "A customer's site file (YAML) instead of a topology: its hosts at their real addresses, a client at each zone's agent address.");
         var rules = PathOptions.Files("--rules", "Rule set(s) (nftables). Each may have NN-name.expect.yml (expectations, published addresses) and NN-name.host.nft beside it.");
         rules.Required = true;
         var output = PathOptions.Folder("--out", "Folder for report.json.", "out");
         var command = new Command("analyze", "Predict every documented flow from the rule set alone (nft parses it, the oracle evaluates it): no containers, in well under 2 s.")
         {
-            topology, rules, output,
+            topology, site, rules, output,
         };
         command.SetAction(async (parse, ct) =>
         {
-            var inputs = MatrixInputs.Load(parse.GetValue(topology)?.FullName, [.. (parse.GetValue(rules) ?? []).Select(f => f.FullName)]);
+            var inputs = MatrixInputs.Load(TopologyOrSite.Topology(parse, topology, site), [.. (parse.GetValue(rules) ?? []).Select(f => f.FullName)], parse.GetValue(site)?.FullName);
             var folder = OutputPaths.Folder(parse.GetValue(output)!.FullName);
             var result = await StaticAnalysis.RunAsync(inputs, folder, ConsoleOutput.Warn, ct);
 

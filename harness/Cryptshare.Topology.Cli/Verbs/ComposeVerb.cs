@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Cryptshare.Topology.Cli.Compose;
 using Cryptshare.Topology.Fixtures.Firewall;
-using Cryptshare.Topology.Flows;
 using Cryptshare.Topology.Input;
 using Cryptshare.Topology.Model;
 using Cryptshare.Topology.RuleSets;

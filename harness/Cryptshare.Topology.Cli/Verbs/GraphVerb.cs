@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Cryptshare.Topology.Flows;
+using Cryptshare.Topology.Model;
 using Cryptshare.Topology.Reports;
 using Cryptshare.Topology.Runs;
 

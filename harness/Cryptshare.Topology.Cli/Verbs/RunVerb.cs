@@ -19,6 +19,7 @@ internal static class RunVerb
     public static Command Create()
     {
         var topology = PathOptions.File("--topology", "Topology file (YAML). Default: fixtures/topologies/default.yml.");
+        var site = PathOptions.File("--site", "A customer's site file (YAML) instead of a topology: its hosts at their real addresses, a client at each zone's agent address.");
         var rules = PathOptions.Files("--rules", "Rule set(s) (nftables). Each may have NN-name.expect.yml and NN-name.host.nft beside it. Default: the documented rule set.");
         var output = PathOptions.Folder("--out", "Folder for report.json, junit.xml and report.html.", "out");
         var keep = new Option<bool>("--keep") { Description = "Leave the topology running afterwards (remove it with `cryptshare-topology clean --run ID`)." };
@@ -32,11 +33,11 @@ internal static class RunVerb
             $"give a number of repetitions from 1 to {RunOptions.MaxRepeats}");
         var command = new Command("run", "Start the topology, probe every documented flow through the firewall for each rule set, and report.")
         {
-            topology, rules, output, keep, history, repeat,
+            topology, site, rules, output, keep, history, repeat,
         };
         command.SetAction(async (parse, ct) =>
         {
-            var inputs = MatrixInputs.Load(parse.GetValue(topology)?.FullName, [.. (parse.GetValue(rules) ?? []).Select(f => f.FullName)]);
+            var inputs = MatrixInputs.Load(TopologyOrSite.Topology(parse, topology, site), [.. (parse.GetValue(rules) ?? []).Select(f => f.FullName)], parse.GetValue(site)?.FullName);
             var folder = OutputPaths.Folder(parse.GetValue(output)!.FullName);
             inputs = await RunPipeline.PrepareAsync(inputs, ConsoleOutput.Warn, ct);
 

@@ -28,7 +28,7 @@ internal abstract class HttpExchange : IProtocolProbe
         return UsesTls && context.Trust is null ? $"{Protocol.ToString().ToLowerInvariant()} needs the batch's caPem" : null;
     }
 
-    public async Task<ProbeOutcome> ExchangeAsync(ProbeRequest request, Socket connected, ProbeContext context, string marker, CancellationToken ct)
+    public async Task<ExchangeOutcome> ExchangeAsync(ProbeRequest request, Socket connected, ProbeContext context, string marker, CancellationToken ct)
     {
         var check = new TlsCheck();
         var stream = new NetworkStream(connected, ownsSocket: true);
@@ -45,6 +45,7 @@ internal abstract class HttpExchange : IProtocolProbe
         if (UsesTls)
         {
             handler.SslOptions.RemoteCertificateValidationCallback = context.Trust!.CallbackFor(check, ProbeContext.ServerName(request));
+            handler.SslOptions.CertificateChainPolicy = HarnessTrust.OfflineChainPolicy();
         }
 
         using var client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
@@ -60,15 +61,15 @@ internal abstract class HttpExchange : IProtocolProbe
             using var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, ct);
             var status = (int)response.StatusCode;
             var body = request.Options?.ReadBody == true ? await ReadBodyStartAsync(response, ct) : null;
-            return ProbeOutcome.Allowed($"HTTP {status} {response.ReasonPhrase}".TrimEnd(), marker, status, body);
+            return ExchangeOutcome.Allowed($"HTTP {status} {response.ReasonPhrase}".TrimEnd(), marker, status, body);
         }
         catch (HttpRequestException) when (check.Failure is not null)
         {
-            return ProbeOutcome.Broken($"TLS: {check.Failure}", marker);
+            return ExchangeOutcome.Broken($"TLS: {check.Failure}", marker);
         }
         catch (HttpRequestException e)
         {
-            return ProbeOutcome.Broken($"{Protocol.ToString().ToUpperInvariant()}: {Innermost(e).Message}", marker);
+            return ExchangeOutcome.Broken($"{Protocol.ToString().ToUpperInvariant()}: {Innermost(e).Message}", marker);
         }
     }
 

@@ -17,15 +17,15 @@ internal interface IProtocolProbe
     string? Invalid(ProbeRequest request, ProbeContext context);
 
     /// <summary>Runs the exchange. Owns <paramref name="connected"/> and disposes it.</summary>
-    Task<ProbeOutcome> ExchangeAsync(ProbeRequest request, Socket connected, ProbeContext context, string marker, CancellationToken ct);
+    Task<ExchangeOutcome> ExchangeAsync(ProbeRequest request, Socket connected, ProbeContext context, string marker, CancellationToken ct);
 }
 
 /// <summary>What an exchange found.</summary>
-internal sealed record ProbeOutcome(ProbeVerdict Verdict, string Detail, string? Marker = null, int? HttpStatus = null, string? Body = null)
+internal sealed record ExchangeOutcome(ProbeVerdict Verdict, string Detail, string? Marker = null, int? HttpStatus = null, string? Body = null)
 {
-    public static ProbeOutcome Allowed(string detail, string? marker = null, int? httpStatus = null, string? body = null) =>
+    public static ExchangeOutcome Allowed(string detail, string? marker = null, int? httpStatus = null, string? body = null) =>
         new(ProbeVerdict.Allowed, detail, marker, httpStatus, body);
 
-    public static ProbeOutcome Broken(string detail, string? marker = null, int? httpStatus = null) =>
+    public static ExchangeOutcome Broken(string detail, string? marker = null, int? httpStatus = null) =>
         new(ProbeVerdict.Broken, detail, marker, httpStatus);
 }

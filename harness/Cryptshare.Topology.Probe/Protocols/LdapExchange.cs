@@ -31,7 +31,7 @@ internal abstract class LdapExchange : IProtocolProbe
         return request.Credentials is { Password: null or "" } ? $"{Name} bind needs credentials.password (omit credentials for an anonymous bind)" : null;
     }
 
-    public async Task<ProbeOutcome> ExchangeAsync(ProbeRequest request, Socket connected, ProbeContext context, string marker, CancellationToken ct)
+    public async Task<ExchangeOutcome> ExchangeAsync(ProbeRequest request, Socket connected, ProbeContext context, string marker, CancellationToken ct)
     {
         connected.Dispose();
         var server = request.Address;
@@ -40,7 +40,7 @@ internal abstract class LdapExchange : IProtocolProbe
             var mismatch = await NameMismatchAsync(name, request.Address, ct);
             if (mismatch is not null)
             {
-                return ProbeOutcome.Broken(mismatch);
+                return ExchangeOutcome.Broken(mismatch);
             }
 
             server = name;
@@ -54,7 +54,7 @@ internal abstract class LdapExchange : IProtocolProbe
             var why = await TlsDiagnosis.WhyHandshakeFailsAsync(endpoint, server, context.Trust!, ct);
             if (why is not null)
             {
-                return ProbeOutcome.Broken($"{Name}: TLS: {why}");
+                return ExchangeOutcome.Broken($"{Name}: TLS: {why}");
             }
         }
 
@@ -82,7 +82,7 @@ internal abstract class LdapExchange : IProtocolProbe
     /// <summary>LDAP_SERVER_DOWN: what libldap reports for any connect or TLS failure.</summary>
     private const int ServerDown = 81;
 
-    private (ProbeOutcome Outcome, int? LdapError) BindAndSearch(ProbeRequest request, string server)
+    private (ExchangeOutcome Outcome, int? LdapError) BindAndSearch(ProbeRequest request, string server)
     {
         var timeout = ProbeContext.ExchangeTimeout(request);
         var credentials = request.Credentials;
@@ -107,16 +107,16 @@ internal abstract class LdapExchange : IProtocolProbe
             var response = (SearchResponse)connection.SendRequest(search, timeout);
             var who = credentials is null ? "anonymously" : $"as {credentials.User}";
             var where = baseDn is null ? "the root DSE" : $"'{baseDn}'";
-            return (ProbeOutcome.Allowed($"{Name}: bound {who}; search of {where} returned {response.Entries.Count} entr{(response.Entries.Count == 1 ? "y" : "ies")}"), null);
+            return (ExchangeOutcome.Allowed($"{Name}: bound {who}; search of {where} returned {response.Entries.Count} entr{(response.Entries.Count == 1 ? "y" : "ies")}"), null);
         }
         catch (LdapException e)
         {
             var serverMessage = string.IsNullOrEmpty(e.ServerErrorMessage) ? string.Empty : $" ({e.ServerErrorMessage})";
-            return (ProbeOutcome.Broken($"{Name}: LDAP error {e.ErrorCode}: {e.Message}{serverMessage}"), e.ErrorCode);
+            return (ExchangeOutcome.Broken($"{Name}: LDAP error {e.ErrorCode}: {e.Message}{serverMessage}"), e.ErrorCode);
         }
         catch (DirectoryOperationException e)
         {
-            return (ProbeOutcome.Broken($"{Name}: search failed: {e.Response?.ResultCode} {e.Message}"), null);
+            return (ExchangeOutcome.Broken($"{Name}: search failed: {e.Response?.ResultCode} {e.Message}"), null);
         }
     }
 }

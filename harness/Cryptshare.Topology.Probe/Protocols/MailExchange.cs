@@ -48,7 +48,7 @@ internal abstract class MailExchange : IProtocolProbe
         return null;
     }
 
-    public async Task<ProbeOutcome> ExchangeAsync(ProbeRequest request, Socket connected, ProbeContext context, string marker, CancellationToken ct)
+    public async Task<ExchangeOutcome> ExchangeAsync(ProbeRequest request, Socket connected, ProbeContext context, string marker, CancellationToken ct)
     {
         var check = new TlsCheck();
         var serverName = ProbeContext.ServerName(request);
@@ -77,32 +77,32 @@ internal abstract class MailExchange : IProtocolProbe
             var tls = client.IsSecure ? $", {client.SslProtocol}" : string.Empty;
             await client.DisconnectAsync(quit: true, ct);
             var auth = credentials is { Password.Length: > 0 } ? $", AUTH as {credentials.User}" : string.Empty;
-            return ProbeOutcome.Allowed($"message accepted ({Name}{tls}{auth}): {reply.Trim()}", marker);
+            return ExchangeOutcome.Allowed($"message accepted ({Name}{tls}{auth}): {reply.Trim()}", marker);
         }
         catch (SslHandshakeException e)
         {
-            return ProbeOutcome.Broken($"TLS: {check.Failure ?? $"no TLS handshake ({Innermost(e).Message})"}", marker);
+            return ExchangeOutcome.Broken($"TLS: {check.Failure ?? $"no TLS handshake ({Innermost(e).Message})"}", marker);
         }
         catch (AuthenticationException e)
         {
-            return ProbeOutcome.Broken($"AUTH refused for {request.Credentials?.User}: {e.Message}", marker);
+            return ExchangeOutcome.Broken($"AUTH refused for {request.Credentials?.User}: {e.Message}", marker);
         }
         catch (SmtpCommandException e)
         {
-            return ProbeOutcome.Broken($"{e.ErrorCode} refused: {(int)e.StatusCode} {e.Message}", marker);
+            return ExchangeOutcome.Broken($"{e.ErrorCode} refused: {(int)e.StatusCode} {e.Message}", marker);
         }
         catch (SmtpProtocolException e)
         {
-            return ProbeOutcome.Broken($"SMTP protocol error: {e.Message}", marker);
+            return ExchangeOutcome.Broken($"SMTP protocol error: {e.Message}", marker);
         }
         catch (NotSupportedException e)
         {
             // What MailKit throws when the server does not offer STARTTLS or AUTH.
-            return ProbeOutcome.Broken(e.Message, marker);
+            return ExchangeOutcome.Broken(e.Message, marker);
         }
         catch (Exception e) when (e is IOException or ServiceNotConnectedException)
         {
-            return ProbeOutcome.Broken($"connection lost: {e.Message}", marker);
+            return ExchangeOutcome.Broken($"connection lost: {e.Message}", marker);
         }
     }
 

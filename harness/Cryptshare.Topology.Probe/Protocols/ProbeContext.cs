@@ -7,9 +7,15 @@ namespace Cryptshare.Topology.Probe.Protocols;
 internal sealed class ProbeContext
 {
     public ProbeContext(ProbeBatch batch)
+        : this(batch.Probes, HarnessTrust.FromPem(batch.CaPem))
     {
-        Trust = HarnessTrust.FromPem(batch.CaPem);
-        Scrubber = new SecretScrubber(batch.Probes.Select(p => p.Credentials), batch.Probes.SelectMany(p => p.Options?.SecretHeaderValues() ?? []));
+    }
+
+    /// <summary>The probes of a site with the trust the administrator chose (a CA bundle, the system store, or none).</summary>
+    public ProbeContext(IReadOnlyList<ProbeRequest> probes, HarnessTrust? trust)
+    {
+        Trust = trust;
+        Scrubber = new SecretScrubber(probes.Select(p => p.Credentials), probes.SelectMany(p => p.Options?.SecretHeaderValues() ?? []));
     }
 
     /// <summary>Null when the batch carries no CA; TLS protocols then refuse the probe as invalid.</summary>

@@ -16,7 +16,7 @@ internal sealed class ScpProbe : SshExchange
     protected override BaseClient CreateClient(ConnectionInfo connection, ProbeRequest request) =>
         new ScpClient(connection, RemotePathTransformation.ShellQuote) { OperationTimeout = ProbeContext.ExchangeTimeout(request) };
 
-    protected override Task<ProbeOutcome> AfterLoginAsync(ProbeRequest request, BaseClient session, string hostKey, string marker, CancellationToken ct)
+    protected override Task<ExchangeOutcome> AfterLoginAsync(ProbeRequest request, BaseClient session, string hostKey, string marker, CancellationToken ct)
     {
         var directory = request.Options?.RemoteDirectory;
         var fileName = marker + ".txt";
@@ -26,7 +26,7 @@ internal sealed class ScpProbe : SshExchange
         return Task.Run(() =>
         {
             ((ScpClient)session).Upload(new MemoryStream(content), path);
-            return ProbeOutcome.Allowed($"scp: uploaded {path} ({content.Length} bytes) as {session.ConnectionInfo.Username} (host key {hostKey})", fileName);
+            return ExchangeOutcome.Allowed($"scp: uploaded {path} ({content.Length} bytes) as {session.ConnectionInfo.Username} (host key {hostKey})", fileName);
         }, ct);
     }
 }

@@ -23,7 +23,7 @@ internal abstract class SshExchange : IProtocolProbe
             ? null
             : $"{Name} needs credentials.user and a password or a privateKeyPem";
 
-    public async Task<ProbeOutcome> ExchangeAsync(ProbeRequest request, Socket connected, ProbeContext context, string marker, CancellationToken ct)
+    public async Task<ExchangeOutcome> ExchangeAsync(ProbeRequest request, Socket connected, ProbeContext context, string marker, CancellationToken ct)
     {
         connected.Dispose();
         var credentials = request.Credentials!;
@@ -41,7 +41,7 @@ internal abstract class SshExchange : IProtocolProbe
                 catch (Exception e) when (e is SshException or ArgumentException or FormatException or NotSupportedException)
                 {
                     // Name the problem, never the key.
-                    return ProbeOutcome.Broken($"{Name}: the private key could not be read ({e.GetType().Name})");
+                    return ExchangeOutcome.Broken($"{Name}: the private key could not be read ({e.GetType().Name})");
                 }
 
                 owned.Add(key);
@@ -66,12 +66,12 @@ internal abstract class SshExchange : IProtocolProbe
     }
 
     /// <summary>What the protocol does once logged in; <paramref name="session"/> is connected and authenticated.</summary>
-    protected abstract Task<ProbeOutcome> AfterLoginAsync(ProbeRequest request, BaseClient session, string hostKey, string marker, CancellationToken ct);
+    protected abstract Task<ExchangeOutcome> AfterLoginAsync(ProbeRequest request, BaseClient session, string hostKey, string marker, CancellationToken ct);
 
     /// <summary>The SSH.NET client this protocol needs (a shell client or an SCP client).</summary>
     protected abstract BaseClient CreateClient(ConnectionInfo connection, ProbeRequest request);
 
-    private async Task<ProbeOutcome> LoginAndRunAsync(ProbeRequest request, ConnectionInfo connection, string marker, CancellationToken ct)
+    private async Task<ExchangeOutcome> LoginAndRunAsync(ProbeRequest request, ConnectionInfo connection, string marker, CancellationToken ct)
     {
         var expected = request.Options?.HostKeySha256?.TrimEnd('=');
         var expectedShort = expected?.StartsWith("SHA256:", StringComparison.Ordinal) == true ? expected["SHA256:".Length..] : expected;
@@ -93,23 +93,23 @@ internal abstract class SshExchange : IProtocolProbe
         }
         catch (SshConnectionException) when (expectedShort is not null && seen is not null && seen != expectedShort)
         {
-            return ProbeOutcome.Broken($"{Name}: host key SHA256:{seen} is not the expected SHA256:{expectedShort}", delivered);
+            return ExchangeOutcome.Broken($"{Name}: host key SHA256:{seen} is not the expected SHA256:{expectedShort}", delivered);
         }
         catch (SshAuthenticationException e)
         {
-            return ProbeOutcome.Broken($"{Name}: login refused for {connection.Username}: {e.Message}", delivered);
+            return ExchangeOutcome.Broken($"{Name}: login refused for {connection.Username}: {e.Message}", delivered);
         }
         catch (ScpException e)
         {
-            return ProbeOutcome.Broken($"{Name}: SCP failed: {e.Message}", delivered);
+            return ExchangeOutcome.Broken($"{Name}: SCP failed: {e.Message}", delivered);
         }
         catch (SshOperationTimeoutException e)
         {
-            return ProbeOutcome.Broken($"{Name}: timed out: {e.Message}", delivered);
+            return ExchangeOutcome.Broken($"{Name}: timed out: {e.Message}", delivered);
         }
         catch (SshException e)
         {
-            return ProbeOutcome.Broken($"{Name}: {e.Message}", delivered);
+            return ExchangeOutcome.Broken($"{Name}: {e.Message}", delivered);
         }
     }
 

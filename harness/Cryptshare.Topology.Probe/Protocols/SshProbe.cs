@@ -10,13 +10,13 @@ internal sealed class SshProbe : SshExchange
 
     protected override BaseClient CreateClient(ConnectionInfo connection, ProbeRequest request) => new SshClient(connection);
 
-    protected override async Task<ProbeOutcome> AfterLoginAsync(ProbeRequest request, BaseClient session, string hostKey, string marker, CancellationToken ct)
+    protected override async Task<ExchangeOutcome> AfterLoginAsync(ProbeRequest request, BaseClient session, string hostKey, string marker, CancellationToken ct)
     {
         var text = request.Options?.Command ?? "true";
         using var command = ((SshClient)session).CreateCommand(text);
         await command.ExecuteAsync(ct);
         return command.ExitStatus == 0
-            ? ProbeOutcome.Allowed($"ssh: logged in as {session.ConnectionInfo.Username}, '{text}' exited 0 (host key {hostKey})")
-            : ProbeOutcome.Broken($"ssh: logged in as {session.ConnectionInfo.Username}, but '{text}' exited {command.ExitStatus?.ToString() ?? "without a status"}{(command.Error.Trim() is { Length: > 0 } error ? ": " + error : string.Empty)}");
+            ? ExchangeOutcome.Allowed($"ssh: logged in as {session.ConnectionInfo.Username}, '{text}' exited 0 (host key {hostKey})")
+            : ExchangeOutcome.Broken($"ssh: logged in as {session.ConnectionInfo.Username}, but '{text}' exited {command.ExitStatus?.ToString() ?? "without a status"}{(command.Error.Trim() is { Length: > 0 } error ? ": " + error : string.Empty)}");
     }
 }

@@ -10,11 +10,11 @@ internal sealed class TcpProbe : IProtocolProbe
 
     public string? Invalid(ProbeRequest request, ProbeContext context) => null;
 
-    public Task<ProbeOutcome> ExchangeAsync(ProbeRequest request, Socket connected, ProbeContext context, string marker, CancellationToken ct)
+    public Task<ExchangeOutcome> ExchangeAsync(ProbeRequest request, Socket connected, ProbeContext context, string marker, CancellationToken ct)
     {
         using (connected)
         {
-            return Task.FromResult(ProbeOutcome.Allowed($"TCP connected from {connected.LocalEndPoint}"));
+            return Task.FromResult(ExchangeOutcome.Allowed($"TCP connected from {connected.LocalEndPoint}"));
         }
     }
 }

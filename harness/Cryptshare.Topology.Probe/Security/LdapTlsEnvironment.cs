@@ -27,6 +27,19 @@ internal static partial class LdapTlsEnvironment
         _caFile = path;
     }
 
+    /// <summary>
+    /// Site mode without a CA bundle: libldap checks against its own default trust (on Debian the
+    /// system's bundle, as ldap.conf names it), demanding a valid certificate; with
+    /// <paramref name="checkCertificates"/> false (<c>--insecure-tls</c>) it checks nothing.
+    /// </summary>
+    public static void PrepareWithoutBundle(bool checkCertificates)
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            SetNative("LDAPTLS_REQCERT", checkCertificates ? "demand" : "never");
+        }
+    }
+
     /// <summary>Removes the CA file again at the end of the batch.</summary>
     public static void CleanUp()
     {

@@ -14,8 +14,8 @@ public static class FlowReports
     {
         var (outcome, prediction, kernel) = (attributed.Outcome, attributed.Prediction, attributed.Kernel);
         var rule = kernel is not null
-            ? ReportedRule.ToJson(kernel.Rule, RuleSources.Kernel)
-            : ReportedRule.ToJson(prediction.Rule, RuleSources.Oracle);
+            ? ReportedRule.From(kernel.Rule, kernel.Verdict, RuleSource.Kernel)
+            : ReportedRule.From(prediction.Rule, prediction.RuleAction, RuleSource.Oracle);
         return new FlowReport(
             outcome.Case.Flow.Id,
             outcome.Case.Source.Zone,

@@ -4,6 +4,7 @@ using Cryptshare.Topology.Fixtures.Engine;
 using Cryptshare.Topology.Fixtures.Topology;
 using Cryptshare.Topology.Flows;
 using Cryptshare.Topology.Model;
+using Cryptshare.Topology.Oracle;
 using Cryptshare.Topology.Oracle.Kernel;
 using Cryptshare.Topology.Oracle.Matrix;
 using Cryptshare.Topology.Reports;
@@ -310,7 +311,7 @@ public sealed record RulesInForce(AppliedRules Rules, MatrixOracle Oracle);
 public sealed record AttributedOutcome(ProbeOutcome Outcome, MatrixPrediction Prediction, KernelDecision? Kernel, string KernelNote)
 {
     /// <summary>The kernel applied the rule the oracle named.</summary>
-    public bool RulesAgree => Kernel is not null && MatrixOracle.SameRule(Kernel.Rule, Prediction.Rule);
+    public bool RulesAgree => Kernel is not null && RuleReference.Same(Kernel.Rule, Prediction.Rule);
 }
 
 /// <summary>One rule set's probed, predicted and attributed flows.</summary>

@@ -31,5 +31,5 @@ public sealed record MatrixFinding(string Case, string What, string Oracle, stri
         }
     }
 
-    private static string Word(Oracle.Verdict verdict) => verdict.ToString().ToLowerInvariant();
+    private static string Word(Oracle.PacketVerdict verdict) => verdict.ToString().ToLowerInvariant();
 }

@@ -1,5 +1,6 @@
 using Cryptshare.Topology.Fixtures.Engine;
 using Cryptshare.Topology.Reports;
+using Cryptshare.Topology.RuleSets;
 
 namespace Cryptshare.Topology.Runs.Live;
 
@@ -63,7 +64,22 @@ public static class RunPipeline
                 (run, stopped) = (cut.Partial, cut.InnerException!);
             }
 
-            var (report, judgement) = JudgeMatrix(run.Report, inputs);
+            IReadOnlyDictionary<string, RuleSetJson>? parsed = null;
+            if (stopped is null)
+            {
+                try
+                {
+                    parsed = await ParsedJson.ParseAsync(inputs, ct);
+                }
+                catch (OperationCanceledException signal) when (ct.IsCancellationRequested)
+                {
+                    // The matrix ran to its end: its reports are written all the same (the diagnosis
+                    // then goes without nft's compiled rule set), and the signal still ends the verb.
+                    stopped = signal;
+                }
+            }
+
+            var (report, judgement) = JudgeMatrix(run.Report, inputs, parsed);
             var written = ReportFolder.Write(options.OutputFolder, report, inputs.Topology);
             return new RunResult(report, run.Findings, judgement, written, options.Keep && stopped is null ? HarnessLabels.CurrentRun : null, stopped);
         }
@@ -104,9 +120,9 @@ public static class RunPipeline
     }
 
     /// <summary>Step: the diagnosis from the observed verdicts, attached to each rule set, and the judgement of the whole.</summary>
-    public static (MatrixReport Report, Judgement Judgement) JudgeMatrix(MatrixReport report, MatrixInputs inputs)
+    public static (MatrixReport Report, Judgement Judgement) JudgeMatrix(MatrixReport report, MatrixInputs inputs, IReadOnlyDictionary<string, RuleSetJson>? parsed = null)
     {
-        var diagnosed = Diagnostician.Attach(report, inputs.Catalog, inputs.Topology, inputs.RuleSets);
+        var diagnosed = Diagnostician.Attach(report, inputs.Catalog, inputs.Topology, inputs.RuleSets, parsed);
         return (diagnosed, Judge.Live(diagnosed));
     }
 }

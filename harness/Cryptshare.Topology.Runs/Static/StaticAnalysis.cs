@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Cryptshare.Topology.Fixtures.Firewall;
 using Cryptshare.Topology.Oracle.Matrix;
 using Cryptshare.Topology.Reports;
+using Cryptshare.Topology.RuleSets;
 
 namespace Cryptshare.Topology.Runs.Static;
 
@@ -46,9 +47,9 @@ public static class StaticAnalysis
             StaticMatrix.Predict(inputs.Topology, inputs.Catalog, ruleSet, parsed[i].FirewallJson, parsed[i].HostFirewallJson, parsed[i].ParsedBy)).ToList();
 
     /// <summary>Step: the diagnosis <c>run</c> would make, from the predictions, and the judgement of the whole.</summary>
-    public static (StaticMatrixReport Report, Judgement Judgement) JudgeMatrix(StaticMatrixReport report, MatrixInputs inputs)
+    public static (StaticMatrixReport Report, Judgement Judgement) JudgeMatrix(StaticMatrixReport report, MatrixInputs inputs, IReadOnlyDictionary<string, RuleSetJson>? parsed = null)
     {
-        var diagnosed = Diagnostician.Attach(report, inputs.Catalog, inputs.Topology, inputs.RuleSets);
+        var diagnosed = Diagnostician.Attach(report, inputs.Catalog, inputs.Topology, inputs.RuleSets, parsed);
         return (diagnosed, Judge.Static(diagnosed));
     }
 
@@ -82,14 +83,16 @@ public static class StaticAnalysis
             var incomplete = new IncompleteRun(IncompleteCauses.Interrupted,
                 $"{Interruptions.Describe()} while nft parsed {string.Join(", ", notParsed)}; those rule sets are missing.",
                 Interruptions.Current?.At ?? DateTimeOffset.UtcNow, 0, 1, notParsed, []);
-            var partial = new StaticMatrixReport(Predict(partialInputs, done.Select(i => parsed[i]!).ToList()), new StaticReportTimings(clock.ElapsedMilliseconds, 0), incomplete);
-            JudgeMatrix(partial, partialInputs).Report.WriteTo(outputFolder);
+            var parsedSoFar = done.Select(i => parsed[i]!).ToList();
+            var partial = new StaticMatrixReport(Predict(partialInputs, parsedSoFar), new StaticReportTimings(clock.ElapsedMilliseconds, 0), incomplete);
+            JudgeMatrix(partial, partialInputs, ParsedJson.ByName(partialInputs, parsedSoFar)).Report.WriteTo(outputFolder);
             throw new PartialReportException(reportPath, stop);
         }
 
         var parseMs = clock.ElapsedMilliseconds;
-        var predicted = new StaticMatrixReport(Predict(inputs, parsed.Select(p => p!).ToList()), new StaticReportTimings(parseMs, clock.ElapsedMilliseconds - parseMs));
-        var (report, judgement) = JudgeMatrix(predicted, inputs);
+        var all = parsed.Select(p => p!).ToList();
+        var predicted = new StaticMatrixReport(Predict(inputs, all), new StaticReportTimings(parseMs, clock.ElapsedMilliseconds - parseMs));
+        var (report, judgement) = JudgeMatrix(predicted, inputs, ParsedJson.ByName(inputs, all));
         report.WriteTo(outputFolder);
         return new AnalyzeResult(report, judgement, parser.Name, reportPath);
     }

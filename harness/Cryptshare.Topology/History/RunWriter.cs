@@ -32,17 +32,6 @@ internal static class RunWriter
                 throw new ArgumentException($"rule set '{ruleSet.Name}' reports flow {duplicateFlow.Key.Id} from {duplicateFlow.Key.From} twice");
             }
 
-            foreach (var flow in ruleSet.Flows.Where(f => f.DecidingRule is not null))
-            {
-                try
-                {
-                    using var _ = JsonDocument.Parse(flow.DecidingRule!);
-                }
-                catch (JsonException e)
-                {
-                    throw new ArgumentException($"rule set '{ruleSet.Name}', flow {flow.Id} from {flow.From}: the deciding rule is not JSON ({e.Message})");
-                }
-            }
         }
     }
 
@@ -117,7 +106,7 @@ internal static class RunWriter
             }
             else
             {
-                await copy.WriteAsync(flow.DecidingRule, NpgsqlDbType.Jsonb, ct);
+                await copy.WriteAsync(flow.DecidingRule.ToJson(), NpgsqlDbType.Jsonb, ct);
             }
 
             await copy.WriteAsync(flow.ElapsedMs, NpgsqlDbType.Bigint, ct);

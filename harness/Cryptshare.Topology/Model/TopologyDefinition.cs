@@ -52,7 +52,7 @@ public sealed record TopologyDefinition(
     /// The host a probe from a zone role runs in: a client in a zone of that role; for the dmz role
     /// (outbound flows), the Cryptshare Server itself.
     /// </summary>
-    public HostDefinition? ProbeSource(string role) => role == Flows.ZoneRoles.Dmz
+    public HostDefinition? ProbeSource(string role) => role == ZoneRoles.Dmz
         ? Hosts.FirstOrDefault(h => h.Kind == HostKinds.CryptshareServer)
         : Hosts.FirstOrDefault(h => h.Kind == HostKinds.Client && Zone(h.Zone).Role == role);
 

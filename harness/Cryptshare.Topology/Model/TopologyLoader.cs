@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using Cryptshare.Topology.Flows;
 using Cryptshare.Topology.Input;
 using YamlDotNet.RepresentationModel;
 
@@ -34,7 +33,7 @@ public static partial class TopologyLoader
         return topology;
     }
 
-    private static DeploymentProfile ReadProfile(YamlInput yaml, YamlNode? node)
+    internal static DeploymentProfile ReadProfile(YamlInput yaml, YamlNode? node)
     {
         if (node is null)
         {
@@ -60,14 +59,15 @@ public static partial class TopologyLoader
             yaml.Bool(map, "archiving", "profile", true));
     }
 
-    private static List<ZoneDefinition> ReadZones(YamlInput yaml, YamlMappingNode map)
+    /// <summary>The zones of <paramref name="map"/>; <paramref name="extraKeys"/> are keys a file that builds on the topology (a site file) adds to a zone.</summary>
+    internal static List<ZoneDefinition> ReadZones(YamlInput yaml, YamlMappingNode map, params string[] extraKeys)
     {
         var zones = new List<ZoneDefinition>();
         foreach (var (name, keyNode, value) in yaml.Entries(map, "zones"))
         {
             var where = $"zones.{Printable.Visible(name)}";
             var zone = yaml.Mapping(value, where);
-            yaml.OnlyKeys(zone, where, "subnet", "firewall", "role", "interface");
+            yaml.OnlyKeys(zone, where, ["subnet", "firewall", "role", "interface", .. extraKeys]);
             var interfaceNode = yaml.Optional(zone, "interface");
             if (interfaceNode is null && InterfaceNames.Problem(name) is { } nameProblem)
             {
@@ -124,7 +124,8 @@ public static partial class TopologyLoader
         return zones;
     }
 
-    private static List<(HostDefinition Host, YamlNode Node)> ReadHosts(YamlInput yaml, YamlMappingNode map, List<ZoneDefinition> zones, FlowCatalog catalog)
+    /// <summary>The hosts of <paramref name="map"/>; <paramref name="extraKeys"/> are keys a file that builds on the topology (a site file) adds to a host.</summary>
+    internal static List<(HostDefinition Host, YamlNode Node)> ReadHosts(YamlInput yaml, YamlMappingNode map, List<ZoneDefinition> zones, FlowCatalog catalog, params string[] extraKeys)
     {
         var hosts = new List<(HostDefinition Host, YamlNode Node)>();
         foreach (var (name, keyNode, value) in yaml.Entries(map, "hosts"))
@@ -136,7 +137,7 @@ public static partial class TopologyLoader
             }
 
             var host = yaml.Mapping(value, where);
-            yaml.OnlyKeys(host, where, "kind", "zone", "address", "serves", "ports", "proxyFor", "profile");
+            yaml.OnlyKeys(host, where, ["kind", "zone", "address", "serves", "ports", "proxyFor", "profile", .. extraKeys]);
             var kindNode = yaml.Required(host, "kind", where);
             var kind = yaml.Scalar(kindNode, where + ".kind");
             if (!HostKinds.All.Contains(kind))
@@ -262,7 +263,7 @@ public static partial class TopologyLoader
     }
 
     /// <summary>Every proxyFor names a Cryptshare Server of the topology (forward references allowed).</summary>
-    private static void CheckProxiedHosts(YamlInput yaml, List<(HostDefinition Host, YamlNode Node)> hosts)
+    internal static void CheckProxiedHosts(YamlInput yaml, List<(HostDefinition Host, YamlNode Node)> hosts)
     {
         foreach (var (host, node) in hosts.Where(h => h.Host.ReverseProxy is not null))
         {
@@ -276,7 +277,12 @@ public static partial class TopologyLoader
         }
     }
 
-    private static void CheckFlowsHaveEnds(YamlInput yaml, YamlMappingNode root, TopologyDefinition topology, FlowCatalog catalog)
+    /// <summary>
+    /// One host per flow, and (<paramref name="requireSources"/>) a host to probe it from in every
+    /// zone it is probed from. A site does not require sources: a zone where the agent is not run is
+    /// not probed from.
+    /// </summary>
+    internal static void CheckFlowsHaveEnds(YamlInput yaml, YamlMappingNode root, TopologyDefinition topology, FlowCatalog catalog, bool requireSources = true)
     {
         var hostsNode = yaml.Required(root, "hosts", "topology");
         foreach (var flow in catalog.Flows)
@@ -292,7 +298,7 @@ public static partial class TopologyLoader
                 continue; // a topology may leave a flow out (e.g. no archive host): it is then not probed
             }
 
-            foreach (var role in flow.From.Where(r => topology.ZonesWithRole(r).Any()))
+            foreach (var role in flow.From.Where(r => requireSources && topology.ZonesWithRole(r).Any()))
             {
                 if (topology.ProbeSource(role) is null)
                 {

@@ -1,6 +1,10 @@
 namespace Cryptshare.Topology.Model;
 
-/// <summary>What one flow probe observed. Serialized as the lower-case word (<see cref="VerdictWords"/>).</summary>
+/// <summary>
+/// What one flow probe observed: the one verdict type of observations (expectations, predictions,
+/// reports, history). The probe agent's wire enum maps to it in <c>Flows.ProbeWire</c>. Serialized
+/// as the lower-case word (<see cref="VerdictWords"/>).
+/// </summary>
 public enum Verdict
 {
     /// <summary>The protocol exchange completed (HTTP status, TLS validated, mail accepted, bind+search, SCP copy).</summary>

@@ -8,23 +8,24 @@ namespace Cryptshare.Topology.Oracle;
 public sealed record OracleOptions
 {
     /// <summary>Routes a destination changed by DNAT (and gives the addresses masquerade and redirect use). Without it, a DNAT to another address gives an unknown verdict.</summary>
-    public IFlowRouting? Routing { get; init; }
+    public IPacketRouting? Routing { get; init; }
 
     /// <summary>Index large chains (bit-vector classification). Off only to check the index against a plain scan.</summary>
     public bool UseChainIndex { get; init; } = true;
 }
 
 /// <summary>
-/// The static evaluator: predicts what a firewall's nftables rule set does with a flow, and which
+/// The static evaluator: predicts what a firewall's nftables rule set does with a packet, and which
 /// rule decided, from the JSON that <c>nft -j list ruleset</c> printed (nft's own parse; this class
 /// never reads nft's text syntax). Compiled once; <see cref="Evaluate"/> is thread-safe.
 /// </summary>
 public sealed class NftOracle
 {
     private readonly CompiledRuleSet _rules;
-    private readonly IFlowRouting? _routing;
+    private readonly IPacketRouting? _routing;
+    private IReadOnlyList<RuleFacts>? _facts;
 
-    private NftOracle(CompiledRuleSet rules, IFlowRouting? routing, string? nftVersion)
+    private NftOracle(CompiledRuleSet rules, IPacketRouting? routing, string? nftVersion)
     {
         _rules = rules;
         _routing = routing;
@@ -37,7 +38,13 @@ public sealed class NftOracle
     /// <summary>Every rule of the ip, ip6 and inet tables, with its rendered text.</summary>
     public IReadOnlyList<RuleReference> Rules => _rules.Chains.SelectMany(c => c.Rules).Select(r => r.Reference).ToList();
 
-    /// <summary>Rules holding constructs the oracle does not model, with the reason; a flow that reaches one gets <see cref="Verdict.Unknown"/>.</summary>
+    /// <summary>Every rule of the ip, ip6 and inet tables, in listing order, with what it does and what its conditions are about.</summary>
+    public IReadOnlyList<RuleFacts> RuleFacts => _facts ??= _rules.Chains.SelectMany(c => c.Rules).Select(Oracle.RuleFacts.Of).ToList();
+
+    /// <summary>The tables of the ip, ip6 and inet families, as (family, name).</summary>
+    public IReadOnlyCollection<(string Family, string Name)> Tables => _rules.Chains.Select(c => (c.Family, c.Table)).Distinct().ToList();
+
+    /// <summary>Rules holding constructs the oracle does not model, with the reason; a packet that reaches one gets <see cref="PacketVerdict.Unknown"/>.</summary>
     public IReadOnlyList<(RuleReference Rule, string Reason)> Unmodelled => _rules.Unmodelled;
 
     /// <summary>Compiles the output of <c>nft -j list ruleset</c>; throws <see cref="FormatException"/> when it is not that.</summary>
@@ -48,35 +55,35 @@ public sealed class NftOracle
         return new NftOracle(RuleSetCompiler.Compile(document, options.UseChainIndex), options.Routing, document.Version);
     }
 
-    /// <summary>The verdict for one flow and the rule that decided; <paramref name="recordTrail"/> also lists every base chain traversed.</summary>
-    public OracleResult Evaluate(Flow flow, bool recordTrail = false)
+    /// <summary>The verdict for one packet and the rule that decided; <paramref name="recordTrail"/> also lists every base chain traversed.</summary>
+    public OracleResult Evaluate(Packet packet, bool recordTrail = false)
     {
-        ArgumentNullException.ThrowIfNull(flow);
+        ArgumentNullException.ThrowIfNull(packet);
         var evaluation = new Evaluation(_routing, recordTrail);
         var decision = new Decision();
         if (_rules.GlobalProblem is { } problem)
         {
             decision.Unknown(problem, null);
-            return decision.Result(evaluation, flow.Path);
-        }
-
-        var packet = Packet.From(flow);
-        if (flow.Path == HookPath.Output)
-        {
-            _ = RunHook(Pipeline.Output, ref packet, evaluation, ref decision)
-                && Reroute(ref packet, evaluation, ref decision, fromOutput: true)
-                && RunHook(Pipeline.Postrouting, ref packet, evaluation, ref decision);
             return decision.Result(evaluation, packet.Path);
         }
 
-        if (RunHook(Pipeline.Prerouting, ref packet, evaluation, ref decision) && Reroute(ref packet, evaluation, ref decision, fromOutput: false))
+        var fields = PacketFields.From(packet);
+        if (packet.Path == HookPath.Output)
         {
-            _ = packet.Path == HookPath.Input
-                ? RunHook(Pipeline.Input, ref packet, evaluation, ref decision)
-                : RunHook(Pipeline.Forward, ref packet, evaluation, ref decision) && RunHook(Pipeline.Postrouting, ref packet, evaluation, ref decision);
+            _ = RunHook(Pipeline.Output, ref fields, evaluation, ref decision)
+                && Reroute(ref fields, evaluation, ref decision, fromOutput: true)
+                && RunHook(Pipeline.Postrouting, ref fields, evaluation, ref decision);
+            return decision.Result(evaluation, fields.Path);
         }
 
-        return decision.Result(evaluation, packet.Path);
+        if (RunHook(Pipeline.Prerouting, ref fields, evaluation, ref decision) && Reroute(ref fields, evaluation, ref decision, fromOutput: false))
+        {
+            _ = fields.Path == HookPath.Input
+                ? RunHook(Pipeline.Input, ref fields, evaluation, ref decision)
+                : RunHook(Pipeline.Forward, ref fields, evaluation, ref decision) && RunHook(Pipeline.Postrouting, ref fields, evaluation, ref decision);
+        }
+
+        return decision.Result(evaluation, fields.Path);
     }
 
     /// <summary>
@@ -85,7 +92,7 @@ public sealed class NftOracle
     /// device yet (the route is chosen after it), postrouting no input device, so <c>oifname</c>
     /// there (and <c>iifname</c> in postrouting) reads an empty name.
     /// </summary>
-    private bool RunHook(int hook, ref Packet packet, Evaluation evaluation, ref Decision decision)
+    private bool RunHook(int hook, ref PacketFields packet, Evaluation evaluation, ref Decision decision)
     {
         var (input, output) = (packet.InputInterface, packet.OutputInterface);
         if (hook == Pipeline.Prerouting)
@@ -114,9 +121,33 @@ public sealed class NftOracle
         }
     }
 
-    private bool RunHookWithDevices(int hook, ref Packet packet, Evaluation evaluation, ref Decision decision)
+    private bool RunHookWithDevices(int hook, ref PacketFields packet, Evaluation evaluation, ref Decision decision)
     {
         evaluation.NatApplied = false;
+
+        // A reply of a source-translated connection arrives addressed to the translated source;
+        // conntrack restores the real destination in the NAT slot (or, without one, before routing).
+        var restoreDestination = hook == Pipeline.Prerouting && packet.DestinationBeforeNat is not null ? packet.Destination : (UInt128?)null;
+        if (restoreDestination is not null)
+        {
+            packet.Destination = packet.DestinationBeforeNat!.Value;
+        }
+
+        try
+        {
+            return RunStages(hook, ref packet, evaluation, ref decision, ref restoreDestination);
+        }
+        finally
+        {
+            if (restoreDestination is { } destination)
+            {
+                packet.Destination = destination;
+            }
+        }
+    }
+
+    private bool RunStages(int hook, ref PacketFields packet, Evaluation evaluation, ref Decision decision, ref UInt128? restoreDestination)
+    {
         foreach (var stage in _rules.Pipeline.Stages(packet.Family, hook))
         {
             if (stage.Filter is { } filter)
@@ -129,9 +160,15 @@ public sealed class NftOracle
                 continue;
             }
 
+            if (restoreDestination is { } destination)
+            {
+                packet.Destination = destination;
+                restoreDestination = null;
+            }
+
             // NAT chains see only the first packet of a connection (new, or related), and only when
             // conntrack runs at all.
-            if (packet.CtState is not (8 or 4) || !_rules.Conntrack(packet.Family))
+            if (!packet.IsFirstOfConnection || !_rules.Conntrack(packet.Family))
             {
                 continue;
             }
@@ -153,16 +190,16 @@ public sealed class NftOracle
         return true;
     }
 
-    private static bool RunBaseChain(int hook, Chain chain, ref Packet packet, Evaluation evaluation, ref Decision decision)
+    private static bool RunBaseChain(int hook, Chain chain, ref PacketFields packet, Evaluation evaluation, ref Decision decision)
     {
         var outcome = ChainWalker.Run(chain, ref packet, evaluation);
         var verdict = outcome.Kind switch
         {
-            OutcomeKind.Accept => Verdict.Accept,
-            OutcomeKind.Drop => Verdict.Drop,
-            OutcomeKind.Reject => Verdict.Reject,
-            OutcomeKind.Unknown => Verdict.Unknown,
-            _ => chain.PolicyDrop ? Verdict.Drop : Verdict.Accept,
+            OutcomeKind.Accept => PacketVerdict.Accept,
+            OutcomeKind.Drop => PacketVerdict.Drop,
+            OutcomeKind.Reject => PacketVerdict.Reject,
+            OutcomeKind.Unknown => PacketVerdict.Unknown,
+            _ => chain.PolicyDrop ? PacketVerdict.Drop : PacketVerdict.Accept,
         };
         var rule = outcome.Kind is OutcomeKind.Return or OutcomeKind.End ? null : outcome.Rule?.Reference;
         evaluation.Trail?.Add(new ChainStep(Pipeline.Hooks[hook], chain.Reference, verdict, rule ?? (outcome.Kind == OutcomeKind.Unknown ? null : chain.Policy)));
@@ -170,7 +207,7 @@ public sealed class NftOracle
     }
 
     /// <summary>After a destination NAT the kernel routes again: to the box itself, or out of another interface.</summary>
-    private bool Reroute(ref Packet packet, Evaluation evaluation, ref Decision decision, bool fromOutput)
+    private bool Reroute(ref PacketFields packet, Evaluation evaluation, ref Decision decision, bool fromOutput)
     {
         if (evaluation.Redirected)
         {
@@ -228,7 +265,7 @@ public sealed class NftOracle
     /// </summary>
     private struct Decision
     {
-        private Verdict? _final;
+        private PacketVerdict? _final;
         private RuleReference? _decider;
         private string? _reason;
         private string? _rejectWith;
@@ -236,12 +273,12 @@ public sealed class NftOracle
         private RuleReference? _lastFilterPolicy;
         private RuleReference? _lastAny;
 
-        public bool Add(Chain chain, Verdict verdict, RuleReference? rule, string? reason, string? rejectWith)
+        public bool Add(Chain chain, PacketVerdict verdict, RuleReference? rule, string? reason, string? rejectWith)
         {
-            if (verdict != Verdict.Accept)
+            if (verdict != PacketVerdict.Accept)
             {
                 _final = verdict;
-                _decider = rule ?? (verdict == Verdict.Unknown ? null : chain.Policy);
+                _decider = rule ?? (verdict == PacketVerdict.Unknown ? null : chain.Policy);
                 _reason = reason;
                 _rejectWith = rejectWith;
                 return false;
@@ -266,13 +303,13 @@ public sealed class NftOracle
 
         public void Unknown(string reason, RuleReference? rule)
         {
-            _final = Verdict.Unknown;
+            _final = PacketVerdict.Unknown;
             _reason = reason;
             _decider = rule;
         }
 
         public readonly OracleResult Result(Evaluation evaluation, HookPath path) =>
-            new(_final ?? Verdict.Accept,
+            new(_final ?? PacketVerdict.Accept,
                 _final is null ? _lastFilterRule ?? _lastFilterPolicy ?? _lastAny : _decider,
                 _reason, _rejectWith, path,
                 (IReadOnlyList<NatTranslation>?)evaluation.Translations ?? [],

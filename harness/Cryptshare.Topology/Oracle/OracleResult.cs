@@ -2,8 +2,8 @@ using System.Net;
 
 namespace Cryptshare.Topology.Oracle;
 
-/// <summary>What the rule set does with a flow.</summary>
-public enum Verdict
+/// <summary>What the rule set does with a packet (and what a deciding rule did to it).</summary>
+public enum PacketVerdict
 {
     Accept,
     Drop,
@@ -21,21 +21,31 @@ public sealed record RuleReference(string Family, string Table, string Chain, lo
 {
     public bool IsPolicy => Handle is null;
 
+    /// <summary>
+    /// Whether two references name the same rule: the same chain and handle, or the same policy of
+    /// the same chain; whoever named them (the oracle, the kernel's trace, a report). Two nulls are
+    /// the same (no rule), a null and a rule are not.
+    /// </summary>
+    public static bool Same(RuleReference? a, RuleReference? b) =>
+        a is null || b is null
+            ? a is null && b is null
+            : a.Family == b.Family && a.Table == b.Table && a.Chain == b.Chain && a.Handle == b.Handle && (a.Handle is not null || a.Text == b.Text);
+
     /// <summary><c>inet filter forward #14</c> or <c>inet filter forward policy drop</c>.</summary>
     public override string ToString() =>
         IsPolicy ? $"{Family} {Table} {Chain} {Text}" : $"{Family} {Table} {Chain} #{Handle}: {Text}";
 }
 
 /// <summary>How a base chain on the packet's path ended.</summary>
-public sealed record ChainStep(string Hook, RuleReference Chain, Verdict Verdict, RuleReference? Rule);
+public sealed record ChainStep(string Hook, RuleReference Chain, PacketVerdict Verdict, RuleReference? Rule);
 
 /// <summary>An address translation applied on the path. A null address or port means "changed, to a value the rule set alone does not fix" (a range, a masquerade without a known interface address).</summary>
 public sealed record NatTranslation(string Kind, RuleReference Rule, IPAddress? Address, int? Port);
 
-/// <summary>The oracle's answer for one flow.</summary>
+/// <summary>The oracle's answer for one packet.</summary>
 public sealed class OracleResult
 {
-    internal OracleResult(Verdict verdict, RuleReference? decidingRule, string? reason, string? rejectWith, HookPath path,
+    internal OracleResult(PacketVerdict verdict, RuleReference? decidingRule, string? reason, string? rejectWith, HookPath path,
         IReadOnlyList<NatTranslation> translations, IReadOnlyList<ChainStep> trail)
     {
         Verdict = verdict;
@@ -47,7 +57,7 @@ public sealed class OracleResult
         Trail = trail;
     }
 
-    public Verdict Verdict { get; }
+    public PacketVerdict Verdict { get; }
 
     /// <summary>
     /// The rule or policy that decided. Drop and reject: the rule (or policy) that dropped. Accept:
@@ -62,6 +72,9 @@ public sealed class OracleResult
 
     /// <summary>For a reject: <c>tcp reset</c>, <c>icmpx port-unreachable</c>, …</summary>
     public string? RejectWith { get; }
+
+    /// <summary>A reject that answers with a TCP reset (rather than an ICMP error).</summary>
+    public bool RejectsWithTcpReset => Verdict == PacketVerdict.Reject && RejectWith == Text.RuleText.TcpReset;
 
     /// <summary>The path actually taken (a DNAT to another host turns input into forward, a redirect the reverse).</summary>
     public HookPath Path { get; }

@@ -1,4 +1,3 @@
-using Cryptshare.Topology.Flows;
 using Cryptshare.Topology.Model;
 using Cryptshare.Topology.RuleSets;
 
@@ -6,21 +5,22 @@ namespace Cryptshare.Topology.Reports;
 
 /// <summary>
 /// What the diagnosis may read besides the report: the catalog (what breaks), and where known the
-/// topology (zone names, addresses) and the rule set's text (which line opens what). Without the
-/// last two the hints are less specific, never wrong.
+/// topology (zone names, addresses) and the rule set compiled by the oracle from nft's JSON, its
+/// rules placed on the lines of the file (which rule opens what). Without the last two the hints
+/// are less specific, never wrong.
 /// </summary>
 public sealed class DiagnosisContext
 {
-    public DiagnosisContext(FlowCatalog catalog, TopologyDefinition? topology = null, RuleSet? ruleSet = null)
+    public DiagnosisContext(FlowCatalog catalog, TopologyDefinition? topology = null, RuleSet? ruleSet = null, RuleSetJson? parsed = null)
     {
         Catalog = catalog;
         Topology = topology;
-        if (ruleSet is not null)
+        if (ruleSet is not null && parsed is not null)
         {
-            Perimeter = new RuleSetText(Path.GetFileName(ruleSet.SourceFile), ruleSet.Text);
-            if (ruleSet.HostFirewall is { } host)
+            Perimeter = RuleSetRules.Perimeter(Path.GetFileName(ruleSet.SourceFile), ruleSet.Text, parsed.Firewall);
+            if (ruleSet.HostFirewall is { } host && parsed.HostFirewall is { } hostJson)
             {
-                HostFirewall = new RuleSetText(ruleSet.Name + RuleSetLoader.HostFirewallSuffix, host);
+                HostFirewall = RuleSetRules.HostFirewall(ruleSet.Name + RuleSetLoader.HostFirewallSuffix, host, hostJson);
             }
         }
     }
@@ -29,11 +29,11 @@ public sealed class DiagnosisContext
 
     public TopologyDefinition? Topology { get; }
 
-    /// <summary>The perimeter firewall's rules, or null when the text is not at hand.</summary>
-    public RuleSetText? Perimeter { get; }
+    /// <summary>The perimeter firewall's rules, or null when the rule set was not parsed.</summary>
+    public RuleSetRules? Perimeter { get; }
 
     /// <summary>The server's own firewall rules, when the rule set has them.</summary>
-    public RuleSetText? HostFirewall { get; }
+    public RuleSetRules? HostFirewall { get; }
 
     /// <summary>The zone a report's <c>from</c> names: a zone of that name, else the first zone with that role.</summary>
     public ZoneDefinition? SourceZone(string from) =>

@@ -1,4 +1,3 @@
-using Cryptshare.Topology.Flows;
 using Cryptshare.Topology.Model;
 using Cryptshare.Topology.RuleSets;
 
@@ -26,7 +25,7 @@ public static class Diagnostician
                 continue;
             }
 
-            var facts = new FlowUnderDiagnosis(flow, context.Catalog.Find(flow.Id), ruleSet, DecidingRuleText.Parse(flow.DecidingRule), context);
+            var facts = new FlowUnderDiagnosis(flow, context.Catalog.Find(flow.Id), ruleSet, flow.DecidingRule, context);
             var severity = exposed ? DiagnosisSeverity.Exposed
                 : flow.Observed == Verdict.Unroutable ? DiagnosisSeverity.Inconclusive
                 : DiagnosisSeverity.Blocked;
@@ -49,16 +48,17 @@ public static class Diagnostician
         ruleSet with { Diagnosis = Diagnose(ruleSet, context) };
 
     /// <summary>
-    /// Every rule set of a report with its diagnosis; the rule sets' texts are matched by name
-    /// (a report's rule set without one gets the less specific hints).
+    /// Every rule set of a report with its diagnosis; the rule sets and nft's JSON of them
+    /// (<paramref name="parsed"/>) are matched by name (a report's rule set without both gets the
+    /// less specific hints).
     /// </summary>
-    public static MatrixReport Attach(MatrixReport report, FlowCatalog catalog, TopologyDefinition? topology, IEnumerable<RuleSet> ruleSets)
+    public static MatrixReport Attach(MatrixReport report, FlowCatalog catalog, TopologyDefinition? topology, IEnumerable<RuleSet> ruleSets, IReadOnlyDictionary<string, RuleSetJson>? parsed = null)
     {
         var byName = ruleSets.ToDictionary(r => r.Name);
         return report with
         {
             RuleSets = report.RuleSets
-                .Select(r => Attach(r, new DiagnosisContext(catalog, topology, byName.GetValueOrDefault(r.Name))))
+                .Select(r => Attach(r, new DiagnosisContext(catalog, topology, byName.GetValueOrDefault(r.Name), parsed?.GetValueOrDefault(r.Name))))
                 .ToList(),
         };
     }
@@ -70,13 +70,13 @@ public static class Diagnostician
     /// Every rule set of a static matrix (<c>analyze</c>) with the diagnosis <c>run</c> would make,
     /// made from the predictions (flows the oracle could not predict get none).
     /// </summary>
-    public static StaticMatrixReport Attach(StaticMatrixReport report, FlowCatalog catalog, TopologyDefinition? topology, IEnumerable<RuleSet> ruleSets)
+    public static StaticMatrixReport Attach(StaticMatrixReport report, FlowCatalog catalog, TopologyDefinition? topology, IEnumerable<RuleSet> ruleSets, IReadOnlyDictionary<string, RuleSetJson>? parsed = null)
     {
         var byName = ruleSets.ToDictionary(r => r.Name);
         return report with
         {
             RuleSets = report.RuleSets
-                .Select(r => r with { Diagnosis = Diagnose(r.AsPredicted(), new DiagnosisContext(catalog, topology, byName.GetValueOrDefault(r.Name))) })
+                .Select(r => r with { Diagnosis = Diagnose(r.AsPredicted(), new DiagnosisContext(catalog, topology, byName.GetValueOrDefault(r.Name), parsed?.GetValueOrDefault(r.Name))) })
                 .ToList(),
         };
     }

@@ -4,7 +4,7 @@ namespace Cryptshare.Topology.Reports;
 
 /// <summary>
 /// The likely fix for a diagnosed flow: the first hint in a fixed order whose evidence is in the
-/// data (verdict, deciding rule, the rule set's text, the topology), most specific first.
+/// data (verdict, deciding rule, the compiled rule set, the topology), most specific first.
 /// </summary>
 public static class FixAdvisor
 {
@@ -27,10 +27,10 @@ public static class FixAdvisor
     public static string ForExposed(FlowUnderDiagnosis flow)
     {
         var rule = AcceptingRule(flow);
-        if (flow.Definition is { } definition && definition.Required != "never" && flow.SourceRole == Flows.ZoneRoles.Internet)
+        if (flow.Definition is { } definition && definition.Required != "never" && flow.SourceRole == ZoneRoles.Internet)
         {
             var inside = flow.Context.Topology?.Zones
-                .Where(z => z.Role is Flows.ZoneRoles.Admin or Flows.ZoneRoles.Intranet)
+                .Where(z => z.Role is ZoneRoles.Admin or ZoneRoles.Intranet)
                 .Select(z => $"\"{z.Interface}\"")
                 .ToList() is { Count: > 0 } names ? string.Join(", ", names) : "\"admin\", \"intranet\"";
             return $"restrict {rule} to the intranet as the documentation recommends: take \"{flow.SourceInterface}\" out of its interfaces (e.g. iifname {{ {inside} }})";
@@ -44,7 +44,7 @@ public static class FixAdvisor
         : null;
 
     private static string? ProtocolFailed(FlowUnderDiagnosis flow) => flow.Flow.Observed == Verdict.Broken
-        ? $"not a closed port: the connection was made but the {flow.Definition?.Protocol ?? "protocol"} exchange failed ({flow.Flow.Detail}); look at what sits between {flow.Flow.From} and {flow.Flow.To} (a proxy that strips headers, TLS inspection, a certificate for another name)"
+        ? $"not a closed port: the connection was made but the {flow.Definition?.Protocol.ToWord() ?? "protocol"} exchange failed ({flow.Flow.Detail}); look at what sits between {flow.Flow.From} and {flow.Flow.To} (a proxy that strips headers, TLS inspection, a certificate for another name)"
         : null;
 
     private static string? MissingReturnRule(FlowUnderDiagnosis flow)
@@ -68,7 +68,7 @@ public static class FixAdvisor
     private static string? WrongPortOpened(FlowUnderDiagnosis flow)
     {
         var probed = flow.Flow.Port;
-        if (flow.Context.Perimeter is not { } perimeter || perimeter.LinesAccepting(probed).Any())
+        if (flow.Context.Perimeter is not { } perimeter || perimeter.Accepting(probed).Any())
         {
             return null;
         }
@@ -86,12 +86,12 @@ public static class FixAdvisor
 
         foreach (var candidate in candidates)
         {
-            if (perimeter.LinesAccepting(candidate).FirstOrDefault() is not { } line)
+            if (perimeter.Accepting(candidate).FirstOrDefault() is not { } opener)
             {
                 continue;
             }
 
-            var where = perimeter.Describe(line);
+            var where = perimeter.Describe(opener);
             if (flow.IsLdaps && candidate == LdapsPorts.AsPrintedInTheVendorTable && probed == LdapsPorts.Standard)
             {
                 return $"{where} opens 686, the number printed in the vendor documentation; LDAPS listens on 636: open tcp port 636 there instead";
@@ -115,14 +115,14 @@ public static class FixAdvisor
             return null;
         }
 
-        if (host.LinesRefusing(flow.Flow.Port).FirstOrDefault() is { } line)
+        if (host.Refusing(flow.Flow.Port).FirstOrDefault() is { } refusing)
         {
-            return $"the Cryptshare Server's own firewall refuses it ({host.Describe(line)}): open tcp port {flow.Flow.Port} there as well; the perimeter alone is not enough";
+            return $"the Cryptshare Server's own firewall refuses it ({host.Describe(refusing)}): open tcp port {flow.Flow.Port} there as well; the perimeter alone is not enough";
         }
 
         // The host firewall's file may be bare statements that the server wraps in its own table,
         // so a deciding table the perimeter's text does not define is taken for the host's.
-        var decidedInHost = flow.Deciding?.Table is { } table &&
+        var decidedInHost = flow.Deciding?.Rule.Table is { Length: > 0 } table &&
             (host.DefinesTable(table) || (flow.Context.Perimeter is { } perimeter && !perimeter.DefinesTable(table)));
         return decidedInHost
             ? $"the Cryptshare Server's own firewall refuses it ({flow.Deciding!.Name}): open tcp port {flow.Flow.Port} there as well"
@@ -136,14 +136,14 @@ public static class FixAdvisor
             return null;
         }
 
-        return flow.Context.Perimeter?.LinesAccepting(flow.Flow.Port).FirstOrDefault() is { } opener
+        return flow.Context.Perimeter?.Accepting(flow.Flow.Port).FirstOrDefault() is { } opener
             ? $"{deciding.Name} refuses it before {flow.Context.Perimeter.Describe(opener)} can accept it: move that rule above it, or narrow the refusing rule"
             : $"{deciding.Name} refuses it and no rule before it accepts tcp port {flow.Flow.Port}: add {flow.SuggestedRule} above it";
     }
 
     private static string? OpenedButNotMatched(FlowUnderDiagnosis flow)
     {
-        if (flow.Context.Perimeter is not { } perimeter || perimeter.LinesAccepting(flow.Flow.Port).ToList() is not { Count: > 0 } openers)
+        if (flow.Context.Perimeter is not { } perimeter || perimeter.Accepting(flow.Flow.Port).ToList() is not { Count: > 0 } openers)
         {
             return null;
         }
@@ -166,11 +166,11 @@ public static class FixAdvisor
 
         if (flow.Context.Perimeter is { } perimeter)
         {
-            var openers = perimeter.LinesAccepting(flow.Flow.Port).ToList();
-            var line = openers.FirstOrDefault(l => l.Code.Contains($"\"{flow.SourceInterface}\"", StringComparison.Ordinal)) ?? openers.FirstOrDefault();
-            if (line is not null)
+            var openers = perimeter.Accepting(flow.Flow.Port).ToList();
+            var opener = openers.FirstOrDefault(r => r.Facts.NamesInputInterface(flow.SourceInterface)) ?? openers.FirstOrDefault();
+            if (opener is not null)
             {
-                return perimeter.Describe(line);
+                return perimeter.Describe(opener);
             }
         }
 

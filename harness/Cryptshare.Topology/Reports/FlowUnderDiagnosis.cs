@@ -1,4 +1,3 @@
-using Cryptshare.Topology.Flows;
 using Cryptshare.Topology.Model;
 
 namespace Cryptshare.Topology.Reports;
@@ -8,7 +7,7 @@ public sealed record FlowUnderDiagnosis(
     FlowReport Flow,
     FlowDefinition? Definition,
     RuleSetReport RuleSet,
-    DecidingRuleText? Deciding,
+    ReportedRule? Deciding,
     DiagnosisContext Context)
 {
     /// <summary>The firewall interface (zone name) the flow comes in on.</summary>
@@ -22,7 +21,7 @@ public sealed record FlowUnderDiagnosis(
     /// <summary>Every flow of the rule set was refused (dropped or rejected): the signature of a missing return rule.</summary>
     public bool EveryFlowRefused => RuleSet.Flows.Count > 1 && RuleSet.Flows.All(f => f.Observed is Verdict.Dropped or Verdict.Rejected);
 
-    public bool IsLdaps => Definition?.Protocol == "ldaps" || Flow.Id == "ldaps";
+    public bool IsLdaps => Definition?.Protocol == FlowProtocol.Ldaps || Flow.Id == "ldaps";
 
     /// <summary>
     /// A rule that would let the flow through, in nft syntax, with the topology's names and

@@ -214,7 +214,7 @@ public static class HtmlReport
         foreach (var flow in ruleSet.Flows)
         {
             var role = flow.Required ? "required" : flow.Exposure ? "must stay closed" : "optional";
-            var rule = DecidingRuleText.Parse(flow.DecidingRule)?.ToString() ?? string.Empty;
+            var rule = flow.DecidingRule?.ToString() ?? string.Empty;
             html.Append(CultureInfo.InvariantCulture, $"<tr class=\"flow{(flow.Mismatched ? " mismatch" : string.Empty)}\" data-flow=\"{E(flow.Id)}\" data-from=\"{E(flow.From)}\" data-observed=\"{flow.Observed.ToWord()}\" data-expected=\"{flow.Expected?.ToWord() ?? string.Empty}\" data-matches=\"{(flow.Matches ? "true" : "false")}\">")
                 .Append(CultureInfo.InvariantCulture, $"<td>{E(flow.Id)}</td><td>{E(flow.From)}</td><td>{E(flow.To)}</td><td class=\"num\">{flow.Port}</td><td>{role}</td>")
                 .Append(CultureInfo.InvariantCulture, $"<td>{(flow.Expected is { } expected ? Badge(expected) : "–")}</td>")

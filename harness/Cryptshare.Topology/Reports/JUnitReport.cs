@@ -66,7 +66,7 @@ public static class JUnitReport
     private static XElement Case(RuleSetReport ruleSet, FlowReport flow)
     {
         var diagnosis = ruleSet.Diagnosis?.FirstOrDefault(d => d.FlowId == flow.Id && d.From == flow.From);
-        var rule = DecidingRuleText.Parse(flow.DecidingRule)?.ToString() ?? Diagnostician.NoRuleRecorded;
+        var rule = flow.DecidingRule?.ToString() ?? Diagnostician.NoRuleRecorded;
         var testCase = new XElement("testcase",
             new XAttribute("classname", ruleSet.Name),
             new XAttribute("name", XmlText.Clean($"{ruleSet.Name}/{flow.Id}/{flow.From}")),

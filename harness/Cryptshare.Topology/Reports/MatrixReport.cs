@@ -56,9 +56,8 @@ public sealed record RuleSetReport(
 /// One probed flow: <see cref="From"/> is the source zone, <see cref="To"/> the destination host.
 /// <see cref="Predicted"/> is the static evaluator's (oracle's) verdict and <see cref="DecidingRule"/>
 /// the rule that decided (the kernel's from the trace, else the oracle's; see <see cref="ReportedRule"/>),
-/// held as JSON text and written into report.json as a nested object; both are null where no
-/// oracle ran (added after the first fields, optional so that older report.json files and callers
-/// keep working).
+/// written into report.json as a nested object; both are null where no oracle ran (added after the
+/// first fields, optional so that older report.json files and callers keep working).
 /// </summary>
 public sealed record FlowReport(
     string Id,
@@ -72,7 +71,7 @@ public sealed record FlowReport(
     bool Required,
     bool Exposure,
     Verdict? Predicted = null,
-    [property: JsonConverter(typeof(NestedJsonTextConverter))] string? DecidingRule = null)
+    ReportedRule? DecidingRule = null)
 {
     /// <summary>
     /// No expectation (a customer's rule set before the oracle) counts as matching: nothing to
@@ -89,7 +88,7 @@ public sealed record FlowReport(
 
 public sealed record ReportTimings(long TopologyUpMs, long MatrixMs);
 
-/// <summary>Verdicts as the lower-case words of DESIGN.md §4.</summary>
+/// <summary>Verdicts as their lower-case words (allowed, dropped, rejected, broken, unroutable).</summary>
 public sealed class VerdictJsonConverter : JsonConverter<Verdict>
 {
     public override Verdict Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>

@@ -5,7 +5,7 @@ namespace Cryptshare.Topology.Reports;
 /// <summary>
 /// Everything a finished matrix leaves in <c>--out DIR</c>: report.json (the contract),
 /// junit.xml (for CI), report.html (for people; with the pictures when the topology is given).
-/// Attach the diagnosis first (<see cref="Diagnostician.Attach(MatrixReport, Flows.FlowCatalog, TopologyDefinition?, IEnumerable{RuleSets.RuleSet})"/>).
+/// Attach the diagnosis first (<see cref="Diagnostician.Attach(MatrixReport, FlowCatalog, TopologyDefinition?, IEnumerable{RuleSets.RuleSet}, IReadOnlyDictionary{string, RuleSets.RuleSetJson}?)"/>).
 /// </summary>
 public static class ReportFolder
 {

@@ -1,94 +1,192 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Cryptshare.Topology.Oracle;
 
 namespace Cryptshare.Topology.Reports;
 
-/// <summary>Who named a deciding rule: the kernel's trace of the probe, or the oracle's prediction.</summary>
-public static class RuleSources
+/// <summary>Who named a deciding rule: the kernel's trace of the probe, or the oracle's prediction. Written as the lower-case word.</summary>
+public enum RuleSource
 {
-    public const string Kernel = "kernel";
-    public const string Oracle = "oracle";
+    Kernel,
+    Oracle,
 }
 
 /// <summary>
-/// A deciding rule as report.json carries it: <c>{ "family", "table", "chain", "handle", "comment",
-/// "text", "source" }</c> (handle null for a chain's policy). <see cref="FlowReport.DecidingRule"/>
-/// holds this as JSON text, which is what the history store keeps (jsonb).
+/// The deciding rule of a flow as the report carries it, typed from where it was named (the
+/// kernel's trace or the oracle) to report.json: the rule (or chain policy), who named it, and what
+/// it did to the packet that decided (<see cref="Action"/>). report.json writes it as
+/// <c>{ "family", "table", "chain", "handle", "comment", "text", "source" }</c> (handle null for a
+/// policy), the format reports had before the action was typed; so a report read back knows the
+/// action only of a policy (its text is its verdict), and reads older files too: the rule as a
+/// string of JSON, field names in any case, a handle as text, or text that is no JSON at all (a
+/// hand-written report), kept as the rule's text.
 /// </summary>
-public sealed record ReportedRule(string Family, string Table, string Chain, long? Handle, string? Comment, string Text, string Source)
+[JsonConverter(typeof(ReportedRuleJsonConverter))]
+public sealed record ReportedRule(RuleReference Rule, RuleSource? Source, PacketVerdict? Action)
 {
-    private static readonly JsonSerializerOptions Compact = new()
+    private static readonly JsonSerializerOptions Compact = new();
+
+    /// <summary>The reported rule for a decision; null when no rule decided.</summary>
+    public static ReportedRule? From(RuleReference? rule, PacketVerdict? action, RuleSource source) =>
+        rule is null ? null : new ReportedRule(rule, source, action);
+
+    /// <summary>A base chain's policy rather than a rule.</summary>
+    public bool IsPolicy => Rule.Handle is null && Rule.Text.StartsWith("policy", StringComparison.Ordinal);
+
+    /// <summary>The rule (or policy) dropped or rejected the packet that decided.</summary>
+    public bool Refuses => Action is PacketVerdict.Drop or PacketVerdict.Reject;
+
+    /// <summary>The same rule as <paramref name="other"/> (whoever named each).</summary>
+    public bool IsSameRuleAs(ReportedRule? other) => other is not null && RuleReference.Same(Rule, other.Rule);
+
+    /// <summary>
+    /// The rule named without its text, for a sentence: <c>rule inet perimeter forward #12 ("mail relays")</c>;
+    /// a policy or a rule with neither handle nor comment is named by its text.
+    /// </summary>
+    public string Name
     {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-    };
-
-    public static ReportedRule From(RuleReference rule, string source) =>
-        new(rule.Family, rule.Table, rule.Chain, rule.Handle, rule.Comment, rule.Text, source);
-
-    /// <summary>The JSON text for <see cref="FlowReport.DecidingRule"/>; null for no rule.</summary>
-    public static string? ToJson(RuleReference? rule, string source) =>
-        rule is null ? null : JsonSerializer.Serialize(From(rule, source), Compact);
-
-    /// <summary>The rule from report.json's text; null for none, or for text that is not such a rule (see <see cref="DecidingRuleText"/> for display).</summary>
-    public static ReportedRule? Parse(string? json)
-    {
-        if (json is null)
+        get
         {
-            return null;
-        }
+            if (Rule.Handle is null && Rule.Comment is null)
+            {
+                return ToString();
+            }
 
-        try
-        {
-            return JsonSerializer.Deserialize<ReportedRule>(json, Compact);
-        }
-        catch (JsonException)
-        {
-            return null;
+            var handle = Rule.Handle is { } h ? $" #{h}" : string.Empty;
+            var comment = Rule.Comment is null ? string.Empty : $" (\"{Rule.Comment}\")";
+            return $"rule {Place}{handle}{comment}".Replace("rule  ", "rule ", StringComparison.Ordinal);
         }
     }
 
-    /// <summary>Same rule (chain and handle, or the same policy), whoever named it.</summary>
-    public bool SameRuleAs(ReportedRule? other) =>
-        other is not null && Family == other.Family && Table == other.Table && Chain == other.Chain && Handle == other.Handle
-        && (Handle is not null || Text == other.Text);
+    /// <summary>The compact JSON the history keeps (jsonb): report.json's object on one line.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, Compact);
 
-    public override string ToString() =>
-        Handle is null ? $"{Family} {Table} {Chain} {Text}" : $"{Family} {Table} {Chain} #{Handle}: {Text}";
+    /// <summary>A rule from JSON text as older reports and the history hold it; null for none.</summary>
+    public static ReportedRule? Parse(string? json) => ReportedRuleJsonConverter.FromText(json);
+
+    /// <summary><c>inet perimeter forward #12 "mail relays": iifname … accept</c>, or <c>inet perimeter forward policy drop</c>.</summary>
+    public override string ToString()
+    {
+        var handle = Rule.Handle is { } h ? $"#{h}" : null;
+        var comment = Rule.Comment is null ? null : $"\"{Rule.Comment}\"";
+        var head = string.Join(' ', new[] { Place, handle, comment }.Where(p => !string.IsNullOrEmpty(p)));
+        if (string.IsNullOrEmpty(Rule.Text))
+        {
+            return head.Length == 0 ? "an unnamed rule" : head;
+        }
+
+        return head.Length == 0 ? Rule.Text : Rule.Handle is null && Rule.Comment is null ? $"{head} {Rule.Text}" : $"{head}: {Rule.Text}";
+    }
+
+    private string Place => string.Join(' ', new[] { Rule.Family, Rule.Table, Rule.Chain }.Where(p => !string.IsNullOrEmpty(p)));
 }
 
-/// <summary>
-/// Writes a string property that holds JSON as nested JSON (so report.json shows the deciding rule
-/// as an object), and reads it back as text whether the file has an object (now) or a string
-/// (reports written before). Text that is not JSON stays a string.
-/// </summary>
-public sealed class NestedJsonTextConverter : JsonConverter<string>
+/// <summary>report.json's form of <see cref="ReportedRule"/> (see there), written in the order of its fields.</summary>
+public sealed class ReportedRuleJsonConverter : JsonConverter<ReportedRule>
 {
-    public override bool HandleNull => false;
-
-    public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    public override ReportedRule? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         if (reader.TokenType == JsonTokenType.String)
         {
-            return reader.GetString();
+            return FromText(reader.GetString());
         }
 
-        // Back to compact text, as ReportedRule.ToJson wrote it before the report indented it.
         using var document = JsonDocument.ParseValue(ref reader);
-        return JsonSerializer.Serialize(document.RootElement);
+        return FromElement(document.RootElement, document.RootElement.GetRawText());
     }
 
-    public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options)
+    public override void Write(Utf8JsonWriter writer, ReportedRule value, JsonSerializerOptions options)
     {
+        var rule = value.Rule;
+        writer.WriteStartObject();
+        writer.WriteString("family", rule.Family);
+        writer.WriteString("table", rule.Table);
+        writer.WriteString("chain", rule.Chain);
+        if (rule.Handle is { } handle)
+        {
+            writer.WriteNumber("handle", handle);
+        }
+        else
+        {
+            writer.WriteNull("handle");
+        }
+
+        writer.WriteString("comment", rule.Comment);
+        writer.WriteString("text", rule.Text);
+        writer.WriteString("source", value.Source is { } source ? Word(source) : null);
+        writer.WriteEndObject();
+    }
+
+    internal static ReportedRule? FromText(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
         try
         {
-            using var document = JsonDocument.Parse(value);
-            document.RootElement.WriteTo(writer);
+            using var document = JsonDocument.Parse(text);
+            return FromElement(document.RootElement, text);
         }
         catch (JsonException)
         {
-            writer.WriteStringValue(value);
+            return Unparsed(text);
         }
+    }
+
+    private static ReportedRule? FromElement(JsonElement root, string text)
+    {
+        if (root.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return Unparsed(text);
+        }
+
+        var handle = Field(root, "handle") is { } h && long.TryParse(h, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : (long?)null;
+        var rule = new RuleReference(Field(root, "family") ?? "", Field(root, "table") ?? "", Field(root, "chain") ?? "", handle, Field(root, "comment"), Field(root, "text") ?? "");
+        var source = Field(root, "source") switch
+        {
+            "kernel" => RuleSource.Kernel,
+            "oracle" => RuleSource.Oracle,
+            _ => (RuleSource?)null,
+        };
+        return new ReportedRule(rule, source, PolicyAction(rule));
+    }
+
+    /// <summary>Text that is no rule object: kept whole as the rule's text, so a hand-written report still shows it.</summary>
+    private static ReportedRule Unparsed(string text) => new(new RuleReference("", "", "", null, null, text), null, null);
+
+    /// <summary>A policy's text is its verdict (<c>policy drop</c>, <c>policy accept</c>); a rule's action is not in the file.</summary>
+    private static PacketVerdict? PolicyAction(RuleReference rule) => rule.Handle is not null ? null : rule.Text switch
+    {
+        "policy drop" => PacketVerdict.Drop,
+        "policy accept" => PacketVerdict.Accept,
+        _ => null,
+    };
+
+    private static string Word(RuleSource source) => source.ToString().ToLowerInvariant();
+
+    private static string? Field(JsonElement root, string name)
+    {
+        foreach (var property in root.EnumerateObject())
+        {
+            if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return property.Value.ValueKind switch
+                {
+                    JsonValueKind.String => property.Value.GetString(),
+                    JsonValueKind.Null or JsonValueKind.Undefined => null,
+                    _ => property.Value.GetRawText(),
+                };
+            }
+        }
+
+        return null;
     }
 }

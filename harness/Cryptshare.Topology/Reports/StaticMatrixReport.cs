@@ -71,7 +71,7 @@ public sealed record StaticFlowReport(
     bool Required,
     bool Exposure,
     Verdict? Predicted,
-    [property: JsonConverter(typeof(NestedJsonTextConverter))] string? DecidingRule)
+    ReportedRule? DecidingRule)
 {
     /// <summary>The prediction is the expected verdict, or there is nothing to compare (no expectation, or no prediction).</summary>
     [JsonIgnore]

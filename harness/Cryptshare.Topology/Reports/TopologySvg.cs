@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Xml;
 using System.Xml.Linq;
-using Cryptshare.Topology.Flows;
 using Cryptshare.Topology.Model;
 
 namespace Cryptshare.Topology.Reports;

@@ -1,5 +1,4 @@
 using System.Net;
-using Cryptshare.Topology.Flows;
 using Cryptshare.Topology.Input;
 using Cryptshare.Topology.Model;
 

@@ -169,7 +169,7 @@ public sealed class HistoryStoreTests
         var report = new MatrixReport(
             [new RuleSetReport(Documented, DocumentedV1,
             [
-                new FlowReport("admin-https", "admin", "cs-server", 8080, null, Verdict.Allowed, 12, "HTTP 200", true, false, Verdict.Allowed, rule),
+                new FlowReport("admin-https", "admin", "cs-server", 8080, null, Verdict.Allowed, 12, "HTTP 200", true, false, Verdict.Allowed, ReportedRule.Parse(rule)),
                 new FlowReport("ssh-shell", "internet", "cs-server", 22, Verdict.Dropped, Verdict.Dropped, 2001, "no answer", false, true),
             ])],
             new ReportTimings(1234, 5678));

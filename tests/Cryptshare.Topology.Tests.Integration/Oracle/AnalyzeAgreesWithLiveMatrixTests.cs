@@ -59,14 +59,14 @@ public sealed class AnalyzeAgreesWithLiveMatrixTests
         {
             var outcome = attributed.Outcome;
             var flow = predicted[(outcome.Case.Flow.Id, outcome.Case.Source.Zone)];
-            var kernelRule = attributed.Kernel?.Rule is { } rule ? ReportedRule.From(rule, RuleSources.Kernel) : null;
-            var oracleRule = ReportedRule.Parse(flow.DecidingRule);
+            var kernelRule = attributed.Kernel is { } kernel ? ReportedRule.From(kernel.Rule, kernel.Verdict, RuleSource.Kernel) : null;
+            var oracleRule = flow.DecidingRule;
             if (flow.Predicted != outcome.Observed)
             {
                 problems.Add($"{outcome.Case.Name}: analyze predicts {flow.Predicted?.ToWord() ?? "nothing"} ({flow.Detail}), the live matrix observed {outcome.Observed.ToWord()} ({outcome.Detail})");
             }
 
-            if (kernelRule is null ? oracleRule is not null : !kernelRule.SameRuleAs(oracleRule))
+            if (kernelRule is null ? oracleRule is not null : !kernelRule.IsSameRuleAs(oracleRule))
             {
                 problems.Add($"{outcome.Case.Name}: analyze names {oracleRule?.ToString() ?? "no rule"}, the kernel applied {kernelRule?.ToString() ?? $"no rule ({attributed.KernelNote})"}");
             }

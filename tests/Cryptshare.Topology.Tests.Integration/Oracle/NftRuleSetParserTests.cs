@@ -1,9 +1,9 @@
 using Cryptshare.Topology.Fixtures.Engine;
 using Cryptshare.Topology.Fixtures.Firewall;
-using Cryptshare.Topology.Flows;
 using Cryptshare.Topology.Model;
 using Cryptshare.Topology.Oracle.Matrix;
 using Cryptshare.Topology.RuleSets;
+using Cryptshare.Topology.Reports;
 
 namespace Cryptshare.Topology.Tests.Integration.Oracle;
 

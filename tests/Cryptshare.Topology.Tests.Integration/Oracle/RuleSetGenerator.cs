@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Bogus;
+using Cryptshare.Topology.Fixtures.Engine;
 
 namespace Cryptshare.Topology.Tests.Integration.Oracle;
 
@@ -62,8 +63,27 @@ public sealed class RuleSetGenerator(int seed, IReadOnlyList<LabZone> zones)
         return new GeneratedRuleSet(index, text.ToString(), Flows());
     }
 
+    /// <summary>
+    /// A rule set written for the lab (<c>Oracle/rulesets/NAME.nft</c>), its <c>{zone.firewall}</c>,
+    /// <c>{zone.client}</c> and <c>{zone.subnet}</c> replaced by the lab's addresses, with every connection of <see cref="Flows"/>.
+    /// </summary>
+    public static GeneratedRuleSet Written(string name, IReadOnlyList<LabZone> zones)
+    {
+        var text = File.ReadAllText(Path.Combine(RepositoryLayout.Root, "tests", "Cryptshare.Topology.Tests.Integration", "Oracle", "rulesets", name + ".nft"));
+        foreach (var zone in zones)
+        {
+            text = text.Replace($"{{{zone.Name}.firewall}}", zone.Firewall.ToString(), StringComparison.Ordinal)
+                .Replace($"{{{zone.Name}.client}}", zone.Client.ToString(), StringComparison.Ordinal)
+                .Replace($"{{{zone.Name}.subnet}}", zone.Subnet.ToString(), StringComparison.Ordinal);
+        }
+
+        return new GeneratedRuleSet(0, text, Flows(zones));
+    }
+
     /// <summary>Every client to every listening port of every other client, and to every firewall address.</summary>
-    private List<(string, IPAddress, int)> Flows()
+    private List<(string, IPAddress, int)> Flows() => Flows(zones);
+
+    private static List<(string, IPAddress, int)> Flows(IReadOnlyList<LabZone> zones)
     {
         var flows = new List<(string, IPAddress, int)>();
         foreach (var source in zones)

@@ -4,7 +4,6 @@ using Cryptshare.Topology.Cli.Verbs;
 using Cryptshare.Topology.Fixtures.Engine;
 using Cryptshare.Topology.Fixtures.Kinds;
 using Cryptshare.Topology.Fixtures.Topology;
-using Cryptshare.Topology.Flows;
 using Cryptshare.Topology.Model;
 using Cryptshare.Topology.RuleSets;
 using Cryptshare.Topology.Runs;

@@ -12,7 +12,7 @@ public sealed class FlowReportJsonTests
     public void PredictedAndDecidingRuleRoundTrip()
     {
         var flow = new FlowReport("ldaps", "dmz", "ldap", 636, Verdict.Allowed, Verdict.Dropped, 2000, "no answer", true, false,
-            Predicted: Verdict.Dropped, DecidingRule: """{"chain":"forward","handle":12}""");
+            Predicted: Verdict.Dropped, DecidingRule: ReportedRule.Parse("""{"chain":"forward","handle":12}"""));
         var json = JsonSerializer.Serialize(flow, MatrixReport.Json);
         Assert.That(json, Does.Contain("\"predicted\": \"dropped\""));
         Assert.That(JsonSerializer.Deserialize<FlowReport>(json, MatrixReport.Json), Is.EqualTo(flow));
@@ -26,6 +26,6 @@ public sealed class FlowReportJsonTests
              "elapsedMs": 4, "detail": "250 OK", "required": true, "exposure": false}
             """;
         var flow = JsonSerializer.Deserialize<FlowReport>(older, MatrixReport.Json)!;
-        Assert.That((flow.Predicted, flow.DecidingRule), Is.EqualTo(((Verdict?)null, (string?)null)));
+        Assert.That((flow.Predicted, flow.DecidingRule), Is.EqualTo(((Verdict?)null, (ReportedRule?)null)));
     }
 }

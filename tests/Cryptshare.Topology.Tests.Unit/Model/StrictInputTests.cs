@@ -1,5 +1,5 @@
 using Cryptshare.Topology.Runs;
-using Cryptshare.Topology.Flows;
+using Cryptshare.Topology.Model;
 using Cryptshare.Topology.Input;
 
 namespace Cryptshare.Topology.Tests.Unit.Model;

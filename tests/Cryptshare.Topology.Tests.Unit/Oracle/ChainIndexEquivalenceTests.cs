@@ -32,7 +32,7 @@ public sealed class ChainIndexEquivalenceTests
         var scanned = NftOracle.FromJson(json, new OracleOptions { Routing = routing, UseChainIndex = false });
         var flows = new LiteralFlows(json, seed);
         var disagreements = new List<string>();
-        var verdicts = new Dictionary<Verdict, int>();
+        var verdicts = new Dictionary<PacketVerdict, int>();
         for (var i = 0; i < FlowsPerRuleSet && disagreements.Count < 5; i++)
         {
             var flow = flows.Next();
@@ -81,24 +81,24 @@ public sealed class ChainIndexEquivalenceTests
             _v6.Add(IPAddress.Parse("2001:db8::7"));
         }
 
-        public Flow Next()
+        public Packet Next()
         {
             var v6 = _random.Next(5) == 0;
             var roll = _random.Next(10);
             var protocol = roll switch
             {
-                < 6 => FlowProtocol.Tcp,
-                < 9 => FlowProtocol.Udp,
-                _ => v6 ? FlowProtocol.IcmpV6 : FlowProtocol.Icmp,
+                < 6 => IpProtocol.Tcp,
+                < 9 => IpProtocol.Udp,
+                _ => v6 ? IpProtocol.IcmpV6 : IpProtocol.Icmp,
             };
-            var hasPorts = protocol is FlowProtocol.Tcp or FlowProtocol.Udp;
+            var hasPorts = protocol is IpProtocol.Tcp or IpProtocol.Udp;
             var path = _random.Next(6) switch
             {
                 0 => HookPath.Input,
                 1 => HookPath.Output,
                 _ => HookPath.Forward,
             };
-            return new Flow
+            return new Packet
             {
                 Source = Pick(v6 ? _v6 : _v4),
                 Destination = Pick(v6 ? _v6 : _v4),
@@ -115,7 +115,7 @@ public sealed class ChainIndexEquivalenceTests
                     2 => ConntrackState.Invalid,
                     _ => ConntrackState.New,
                 },
-                TcpFlags = protocol == FlowProtocol.Tcp && _random.Next(4) == 0 ? (TcpFlags)_random.Next(256) : null,
+                TcpFlags = protocol == IpProtocol.Tcp && _random.Next(4) == 0 ? (TcpFlags)_random.Next(256) : null,
             };
         }
 

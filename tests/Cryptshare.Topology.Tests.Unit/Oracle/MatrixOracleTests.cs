@@ -1,7 +1,7 @@
 using System.Net;
 using Cryptshare.Topology.Fixtures.Engine;
-using Cryptshare.Topology.Flows;
 using Cryptshare.Topology.Model;
+using Cryptshare.Topology.Oracle;
 using Cryptshare.Topology.Oracle.Matrix;
 using Cryptshare.Topology.Reports;
 using Cryptshare.Topology.RuleSets;
@@ -69,11 +69,11 @@ public sealed class MatrixOracleTests
     [Test]
     public void TheDecidingRuleIsNestedJsonInReportJson()
     {
-        var rule = ReportedRule.ToJson(new Topology.Oracle.RuleReference("inet", "perimeter", "forward", 7, "mail relays", "tcp dport 25 accept comment \"mail relays\""), RuleSources.Kernel);
+        var rule = ReportedRule.From(new RuleReference("inet", "perimeter", "forward", 7, "mail relays", "tcp dport 25 accept comment \"mail relays\""), PacketVerdict.Accept, RuleSource.Kernel);
         var flow = new FlowReport("smtp", "dmz", "relay-25", 25, Verdict.Allowed, Verdict.Allowed, 4, "250 OK", true, false, Verdict.Allowed, rule);
         var json = System.Text.Json.JsonSerializer.Serialize(flow, MatrixReport.Json);
         Assert.That(json, Does.Contain("\"decidingRule\": {").And.Contain("\"source\": \"kernel\"").And.Contain("\"comment\": \"mail relays\""));
-        Assert.That(System.Text.Json.JsonSerializer.Deserialize<FlowReport>(json, MatrixReport.Json), Is.EqualTo(flow));
+        Assert.That(System.Text.Json.JsonSerializer.Deserialize<FlowReport>(json, MatrixReport.Json), Is.EqualTo(flow with { DecidingRule = rule! with { Action = null } }), "all but the action, which report.json does not hold");
     }
 
     [Test]
@@ -85,6 +85,6 @@ public sealed class MatrixOracleTests
              "decidingRule": "{\"family\":\"inet\",\"table\":\"perimeter\",\"chain\":\"forward\",\"handle\":7,\"comment\":null,\"text\":\"x\",\"source\":\"oracle\"}"}
             """;
         var flow = System.Text.Json.JsonSerializer.Deserialize<FlowReport>(older, MatrixReport.Json)!;
-        Assert.That(ReportedRule.Parse(flow.DecidingRule), Is.EqualTo(new ReportedRule("inet", "perimeter", "forward", 7, null, "x", RuleSources.Oracle)));
+        Assert.That(flow.DecidingRule, Is.EqualTo(new ReportedRule(new RuleReference("inet", "perimeter", "forward", 7, null, "x"), RuleSource.Oracle, null)));
     }
 }

@@ -14,7 +14,7 @@ public sealed class OracleSampleTests
     [TestCaseSource(nameof(AllCases))]
     public void PredictsTheExpectedVerdictAndRule(SampleCase sample)
     {
-        var result = OracleSamples.Oracle(sample.Sample).Evaluate(sample.Flow, recordTrail: true);
+        var result = OracleSamples.Oracle(sample.Sample).Evaluate(sample.Packet, recordTrail: true);
         var mismatches = sample.Mismatches(result);
         Assert.That(mismatches, Is.Empty,
             $"{sample}\n  got: {result}\n  trail:\n    {string.Join("\n    ", result.Trail)}");
@@ -23,8 +23,8 @@ public sealed class OracleSampleTests
     [TestCaseSource(nameof(AllCases))]
     public void TheChainIndexChangesNothing(SampleCase sample)
     {
-        var indexed = OracleSamples.Oracle(sample.Sample, useIndex: true).Evaluate(sample.Flow);
-        var scanned = OracleSamples.Oracle(sample.Sample, useIndex: false).Evaluate(sample.Flow);
+        var indexed = OracleSamples.Oracle(sample.Sample, useIndex: true).Evaluate(sample.Packet);
+        var scanned = OracleSamples.Oracle(sample.Sample, useIndex: false).Evaluate(sample.Packet);
         Assert.That((indexed.Verdict, indexed.DecidingRule, indexed.Reason), Is.EqualTo((scanned.Verdict, scanned.DecidingRule, scanned.Reason)));
     }
 

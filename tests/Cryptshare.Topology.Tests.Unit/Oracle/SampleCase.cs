@@ -7,7 +7,7 @@ namespace Cryptshare.Topology.Tests.Unit.Oracle;
 /// One line of a sample's <c>.cases</c> file: <c>&lt;label&gt; &lt;flow&gt; =&gt; &lt;expectation&gt;</c>,
 /// in the spirit of nftables' tests/py and Batfish's testFilters (a verdict is a line of data).
 /// </summary>
-public sealed record SampleCase(string Sample, string Label, Flow Flow, string Expectation, int Line)
+public sealed record SampleCase(string Sample, string Label, Packet Packet, string Expectation, int Line)
 {
     public static SampleCase Parse(string sample, string line, int lineNumber)
     {
@@ -23,7 +23,7 @@ public sealed record SampleCase(string Sample, string Label, Flow Flow, string E
             throw new FormatException($"{sample}:{lineNumber}: expected a label and a flow before '=>'");
         }
 
-        return new SampleCase(sample, label[0], FlowNotation.Parse(label[1]), parts[1], lineNumber);
+        return new SampleCase(sample, label[0], PacketNotation.Parse(label[1]), parts[1], lineNumber);
     }
 
     /// <summary>Checks the oracle's result against the expectation; every mismatch is listed.</summary>
@@ -31,7 +31,7 @@ public sealed record SampleCase(string Sample, string Label, Flow Flow, string E
     {
         var problems = new List<string>();
         var words = Tokenize(Expectation);
-        var verdict = Enum.Parse<Verdict>(words[0], ignoreCase: true);
+        var verdict = Enum.Parse<PacketVerdict>(words[0], ignoreCase: true);
         if (result.Verdict != verdict)
         {
             problems.Add($"verdict {result.Verdict.ToString().ToLowerInvariant()}, expected {words[0]}");
@@ -73,7 +73,7 @@ public sealed record SampleCase(string Sample, string Label, Flow Flow, string E
         return problems;
     }
 
-    public override string ToString() => $"{Sample}:{Line} {Label}: {Flow} => {Expectation}";
+    public override string ToString() => $"{Sample}:{Line} {Label}: {Packet} => {Expectation}";
 
     private static int ExpectRule(List<string> problems, List<string> words, int i, RuleReference? rule)
     {

@@ -12,7 +12,7 @@ public sealed class DiagnosisJsonTests
     public void DiagnosisIsWrittenAfterTheFlowsAndReadsBack()
     {
         var ruleSet = SampleMatrix.RuleSet("04-ldaps-on-686");
-        var report = Diagnostician.Attach(SampleMatrix.Report(ruleSet), new DiagnosisContext(SampleMatrix.Catalog, SampleMatrix.Topology, ruleSet));
+        var report = Diagnostician.Attach(SampleMatrix.Report(ruleSet), SampleMatrix.Context(ruleSet));
         var json = JsonSerializer.Serialize(report, MatrixReport.Json);
 
         using var document = JsonDocument.Parse(json);

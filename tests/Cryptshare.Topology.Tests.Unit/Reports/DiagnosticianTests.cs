@@ -1,5 +1,6 @@
 using System.Net;
 using Cryptshare.Topology.Model;
+using Cryptshare.Topology.Oracle;
 using Cryptshare.Topology.Reports;
 using Cryptshare.Topology.RuleSets;
 
@@ -9,10 +10,10 @@ namespace Cryptshare.Topology.Tests.Unit.Reports;
 [TestFixture]
 public sealed class DiagnosticianTests
 {
-    private static IReadOnlyList<DiagnosisLine> Diagnose(RuleSet ruleSet, Func<Flows.ProbeCase, Verdict?>? observe = null, bool decidingRules = true, bool withText = true) =>
+    private static IReadOnlyList<DiagnosisLine> Diagnose(RuleSet ruleSet, Func<Flows.ProbeCase, Verdict?>? observe = null, bool decidingRules = true, bool withRules = true, RuleSetJson? parsed = null) =>
         Diagnostician.Diagnose(
-            SampleMatrix.Report(ruleSet, observe, decidingRules),
-            new DiagnosisContext(SampleMatrix.Catalog, SampleMatrix.Topology, withText ? ruleSet : null));
+            SampleMatrix.Report(ruleSet, observe, decidingRules, parsed),
+            withRules ? new DiagnosisContext(SampleMatrix.Catalog, SampleMatrix.Topology, ruleSet, parsed ?? SampleMatrix.Parsed(ruleSet)) : new DiagnosisContext(SampleMatrix.Catalog, SampleMatrix.Topology));
 
     [Test]
     public void TheDocumentedRuleSetNeedsNoDiagnosis() =>
@@ -36,30 +37,17 @@ public sealed class DiagnosticianTests
     [Test]
     public void The686HintAlsoReadsAnIptablesSaveExport()
     {
-        var ruleSet = Customer("""
-            *filter
-            :FORWARD DROP [0:0]
-            -A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
-            -A FORWARD -i dmz -o intranet -p tcp -m multiport --dports 389,686,3268 -m comment --comment "directory" -j ACCEPT
-            COMMIT
-            """);
-        var line = Diagnose(ruleSet, OnlyLdapsDropped).Single();
+        // parsed/directory-686.rules, in the translation `run` loads (iptables-restore-translate keeps each rule on its line).
+        var (ruleSet, parsed) = Customer("directory-686.rules.nft", "directory-686.rules");
+        var line = Diagnose(ruleSet, OnlyLdapsDropped, parsed: parsed).Single();
         Assert.That(line.Fix, Does.StartWith("customer.rules:4 (\"directory\") opens 686, the number printed in the vendor documentation; LDAPS listens on 636"));
     }
 
     [Test]
     public void A686InACommentIsNotAnOpenPort()
     {
-        var ruleSet = Customer("""
-            table inet perimeter {
-              chain forward {
-                type filter hook forward priority filter; policy drop;
-                ct state established,related accept
-                iifname "dmz" ip daddr 10.77.3.99 tcp dport 636 accept comment "LDAPS, not 686"
-              }
-            }
-            """);
-        var line = Diagnose(ruleSet, OnlyLdapsDropped).Single();
+        var (ruleSet, parsed) = Customer("ldaps-not-686.nft", "ldaps-not-686");
+        var line = Diagnose(ruleSet, OnlyLdapsDropped, parsed: parsed).Single();
         Assert.That(line.Fix, Does.Not.Contain("opens 686"));
         Assert.That(line.Fix, Does.StartWith("customer.rules:5 (\"LDAPS, not 686\") opens tcp port 636, but not for this flow"));
         Assert.That(line.Fix, Does.Contain("ip daddr 10.77.3.30 tcp dport 636 accept"));
@@ -75,7 +63,7 @@ public sealed class DiagnosticianTests
         var ruleSet = SampleMatrix.RuleSet("01-documented");
         var report = SampleMatrix.Report(ruleSet, c => c.Flow.Id == "ldaps" ? Verdict.Dropped : null) with { };
         var flows = report.Flows.Select(f => f.Id == "ldaps" ? f with { Port = 686 } : f).ToList();
-        var line = Diagnostician.Diagnose(report with { Flows = flows }, new DiagnosisContext(SampleMatrix.Catalog, topology, ruleSet)).Single();
+        var line = Diagnostician.Diagnose(report with { Flows = flows }, SampleMatrix.Context(ruleSet, topology)).Single();
         Assert.That(line.Fix, Does.Contain("opens 636, the standard LDAPS port, but this directory serves LDAPS on 686: open tcp port 686"));
     }
 
@@ -89,9 +77,9 @@ public sealed class DiagnosticianTests
     }
 
     [Test]
-    public void WithoutTheRuleSetTextEveryFlowDroppedStillPointsAtTheReturnRule()
+    public void WithoutTheCompiledRuleSetEveryFlowDroppedStillPointsAtTheReturnRule()
     {
-        var lines = Diagnose(SampleMatrix.RuleSet("08-missing-established"), withText: false);
+        var lines = Diagnose(SampleMatrix.RuleSet("08-missing-established"), withRules: false);
         Assert.That(lines.Select(l => l.Fix), Has.All.StartWith("every flow of this rule set is refused; the usual cause is a missing return-traffic rule"));
     }
 
@@ -101,7 +89,7 @@ public sealed class DiagnosticianTests
         var lines = Diagnose(SampleMatrix.RuleSet("06-admin-exposed-to-internet"));
         Assert.That(lines.Select(l => $"{l.FlowId}/{l.From}/{l.Severity.ToWord()}"),
             Is.EqualTo(new[] { "admin-https/internet/exposed", "admin-http/internet/exposed", "ssh-shell/internet/exposed" }));
-        Assert.That(lines.Select(l => l.Fix), Has.All.StartWith("restrict rule inet perimeter forward #10 (\"admin interface and shell, from anywhere\") to the intranet as the documentation recommends"));
+        Assert.That(lines.Select(l => l.Fix), Has.All.StartWith("restrict rule inet perimeter forward #9 (\"admin interface and shell, from anywhere\") to the intranet as the documentation recommends"));
         Assert.That(lines[0].Rule, Does.Contain("iifname { \"admin\", \"intranet\", \"internet\" }"));
         Assert.That(lines[0].Message, Does.StartWith("Open from the internet zone, which the documentation keeps closed: Access to the Cryptshare Administration Interface"));
     }
@@ -136,9 +124,10 @@ public sealed class DiagnosticianTests
     {
         var ruleSet = SampleMatrix.RuleSet("10-host-firewall") with { HostFirewall = "policy drop;\n" };
         var report = SampleMatrix.Report(ruleSet);
-        var hostRule = """{"family":"inet","table":"ctt_host","chain":"input","text":"policy drop"}""";
+        var hostRule = new ReportedRule(new RuleReference("inet", "ctt_host", "input", null, null, "policy drop"), RuleSource.Kernel, PacketVerdict.Drop);
         report = report with { Flows = report.Flows.Select(f => f.Id == "admin-http" ? f with { DecidingRule = hostRule } : f).ToList() };
-        var line = Diagnostician.Diagnose(report, new DiagnosisContext(SampleMatrix.Catalog, SampleMatrix.Topology, ruleSet))[0];
+        var line = Diagnostician.Diagnose(report, new DiagnosisContext(SampleMatrix.Catalog, SampleMatrix.Topology, ruleSet,
+            new RuleSetJson(SampleMatrix.Json("10-host-firewall"), SampleMatrix.Json("host-policy-drop.host"))))[0];
         Assert.That(line.Fix, Is.EqualTo("the Cryptshare Server's own firewall refuses it (inet ctt_host input policy drop): open tcp port 9090 there as well"));
     }
 
@@ -155,9 +144,10 @@ public sealed class DiagnosticianTests
     {
         var ruleSet = SampleMatrix.RuleSet("07-reject-instead-of-drop");
         var report = SampleMatrix.Report(ruleSet);
-        var refusing = """{"family":"inet","table":"perimeter","chain":"forward","handle":9,"comment":"refuse outbound","text":"iifname \"dmz\" meta l4proto tcp reject with icmpx admin-prohibited"}""";
+        var refusing = new ReportedRule(
+            new RuleReference("inet", "perimeter", "forward", 9, "refuse outbound", "iifname \"dmz\" meta l4proto tcp reject with icmpx admin-prohibited"), RuleSource.Kernel, PacketVerdict.Reject);
         report = report with { Flows = report.Flows.Select(f => f.From == "dmz" ? f with { DecidingRule = refusing } : f).ToList() };
-        var smtp = Diagnostician.Diagnose(report, new DiagnosisContext(SampleMatrix.Catalog, SampleMatrix.Topology, ruleSet)).Single(l => l.FlowId == "smtp");
+        var smtp = Diagnostician.Diagnose(report, SampleMatrix.Context(ruleSet)).Single(l => l.FlowId == "smtp");
         Assert.That(smtp.Rule, Is.EqualTo("inet perimeter forward #9 \"refuse outbound\": iifname \"dmz\" meta l4proto tcp reject with icmpx admin-prohibited"));
         Assert.That(smtp.Fix, Does.StartWith("rule inet perimeter forward #9 (\"refuse outbound\") refuses it and no rule before it accepts tcp port 25: add `iifname \"dmz\" oifname \"intranet\" ip daddr 10.77.3.20 tcp dport 25 accept`"));
     }
@@ -190,7 +180,7 @@ public sealed class DiagnosticianTests
     public void AttachPutsEachRuleSetsDiagnosisOnItsReport()
     {
         var ruleSets = new[] { SampleMatrix.RuleSet("01-documented"), SampleMatrix.RuleSet("04-ldaps-on-686") };
-        var matrix = Diagnostician.Attach(SampleMatrix.Matrix(ruleSets.Select(r => SampleMatrix.Report(r)).ToArray()), SampleMatrix.Catalog, SampleMatrix.Topology, ruleSets);
+        var matrix = Diagnostician.Attach(SampleMatrix.Matrix(ruleSets.Select(r => SampleMatrix.Report(r)).ToArray()), SampleMatrix.Catalog, SampleMatrix.Topology, ruleSets, SampleMatrix.Parsed(ruleSets));
         Assert.That(matrix.RuleSets.Select(r => r.Diagnosis!.Count), Is.EqualTo(new[] { 0, 1 }));
         Assert.That(Diagnostician.AnyProblem(matrix), Is.True);
     }
@@ -198,6 +188,7 @@ public sealed class DiagnosticianTests
     /// <summary>A customer's rule set has no expectations: every case says what it observed.</summary>
     private static Verdict? OnlyLdapsDropped(Flows.ProbeCase c) => c.Flow.Id == "ldaps" || c.Exposure ? Verdict.Dropped : Verdict.Allowed;
 
-    private static RuleSet Customer(string text) =>
-        new("customer", "/tmp/customer.rules", text, null, new Dictionary<string, IPAddress>(), null);
+    /// <summary>A customer's rule set from parsed/ as `run` loads it (an iptables-save file in its translation), with nft's JSON of it.</summary>
+    private static (RuleSet RuleSet, RuleSetJson Parsed) Customer(string file, string name) =>
+        (new("customer", "/tmp/customer.rules", SampleMatrix.Text(file), null, new Dictionary<string, IPAddress>(), null), new RuleSetJson(SampleMatrix.Json(name), null));
 }

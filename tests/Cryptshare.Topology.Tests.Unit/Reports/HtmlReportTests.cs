@@ -12,7 +12,7 @@ public sealed class HtmlReportTests
     {
         var ruleSets = new[] { SampleMatrix.RuleSet("01-documented"), SampleMatrix.RuleSet("04-ldaps-on-686"), SampleMatrix.RuleSet("06-admin-exposed-to-internet") };
         var reports = ruleSets.Select(r => SampleMatrix.Report(r, c => r.Name == "01-documented" && c.Key == "ui-https/internet" ? Verdict.Broken : null)).ToArray();
-        return Diagnostician.Attach(SampleMatrix.Matrix(reports), SampleMatrix.Catalog, SampleMatrix.Topology, ruleSets);
+        return Diagnostician.Attach(SampleMatrix.Matrix(reports), SampleMatrix.Catalog, SampleMatrix.Topology, ruleSets, SampleMatrix.Parsed(ruleSets));
     }
 
     [Test]

@@ -68,7 +68,7 @@ public sealed class JUnitReportTests
     {
         var ruleSet = SampleMatrix.RuleSet("04-ldaps-on-686") with { Expectations = null, Via = new Dictionary<string, IPAddress>() };
         var report = SampleMatrix.Report(ruleSet, c => c.Flow.Id == "ldaps" ? Verdict.Dropped : c.Exposure ? Verdict.Dropped : Verdict.Allowed);
-        report = Diagnostician.Attach(report, new DiagnosisContext(SampleMatrix.Catalog, SampleMatrix.Topology, ruleSet));
+        report = Diagnostician.Attach(report, SampleMatrix.Context(ruleSet));
         var failures = WrittenAndParsed(SampleMatrix.Matrix(report)).Descendants("failure").ToList();
         Assert.That(failures, Has.Count.EqualTo(1));
         Assert.That((string)failures[0].Attribute("type")!, Is.EqualTo("blocked"));

@@ -1,7 +1,7 @@
-using System.Text.Json;
 using Cryptshare.Topology.Fixtures.Engine;
 using Cryptshare.Topology.Flows;
 using Cryptshare.Topology.Model;
+using Cryptshare.Topology.Oracle;
 using Cryptshare.Topology.Reports;
 using Cryptshare.Topology.RuleSets;
 
@@ -10,7 +10,8 @@ namespace Cryptshare.Topology.Tests.Unit.Reports;
 /// <summary>
 /// Reports as the matrix would write them, made from the shipped data: the default topology, the
 /// catalog and a rule set of the library, with observed verdicts as its expectation file says
-/// (or as a test wants) and a deciding rule where the rule set's text names one.
+/// (or as a test wants) and a deciding rule where the compiled rule set has one; nft's JSON of
+/// every rule set the tests diagnose is in parsed/ (regenerate.sh there makes it with the real nft).
 /// </summary>
 internal static class SampleMatrix
 {
@@ -21,10 +22,29 @@ internal static class SampleMatrix
     public static RuleSet RuleSet(string name) =>
         RuleSetLoader.Load(Path.Combine(RepositoryLayout.Fixtures, "rulesets", name + RuleSetLoader.RuleSetExtension), Catalog);
 
+    /// <summary>nft's JSON of a rule set of the library (and of its host firewall file), as analyze parses it.</summary>
+    public static RuleSetJson Parsed(RuleSet ruleSet) =>
+        new(Json(ruleSet.Name), ruleSet.HostFirewall is null ? null : Json(ruleSet.Name + ".host"));
+
+    /// <summary>nft's JSON in parsed/ of the file named <paramref name="name"/> (without .nft).</summary>
+    public static string Json(string name) => File.ReadAllText(Path.Combine(Folder, name + ".json"));
+
+    /// <summary>A file of parsed/.</summary>
+    public static string Text(string file) => File.ReadAllText(Path.Combine(Folder, file));
+
+    /// <summary>The diagnosis context of a library rule set, with its compiled rules.</summary>
+    public static DiagnosisContext Context(RuleSet ruleSet, TopologyDefinition? topology = null) =>
+        new(Catalog, topology ?? Topology, ruleSet, Parsed(ruleSet));
+
+    /// <summary>Every library rule set's JSON, by name, for <see cref="Diagnostician.Attach(MatrixReport, FlowCatalog, TopologyDefinition?, IEnumerable{RuleSet}, IReadOnlyDictionary{string, RuleSetJson}?)"/>.</summary>
+    public static IReadOnlyDictionary<string, RuleSetJson> Parsed(IEnumerable<RuleSet> ruleSets) => ruleSets.ToDictionary(r => r.Name, Parsed);
+
+    private static readonly string Folder = Path.Combine(RepositoryLayout.Root, "tests", "Cryptshare.Topology.Tests.Unit", "Reports", "parsed");
+
     /// <summary>The rule set's matrix; <paramref name="observe"/> overrides the observed verdict of chosen cases.</summary>
-    public static RuleSetReport Report(RuleSet ruleSet, Func<ProbeCase, Verdict?>? observe = null, bool decidingRules = true)
+    public static RuleSetReport Report(RuleSet ruleSet, Func<ProbeCase, Verdict?>? observe = null, bool decidingRules = true, RuleSetJson? parsed = null)
     {
-        var text = new RuleSetText(Path.GetFileName(ruleSet.SourceFile), ruleSet.Text);
+        var rules = decidingRules ? RuleSetRules.Perimeter(Path.GetFileName(ruleSet.SourceFile), ruleSet.Text, (parsed ?? Parsed(ruleSet)).Firewall) : null;
         var flows = MatrixPlanner.Plan(Topology, Catalog, ruleSet).Select(c =>
         {
             var observed = observe?.Invoke(c) ?? c.Expected ?? Verdict.Allowed;
@@ -40,7 +60,7 @@ internal static class SampleMatrix
                 c.Required,
                 c.Exposure,
                 Predicted: c.Expected,
-                DecidingRule: decidingRules ? DecidingRule(text, c.Port, observed) : null);
+                DecidingRule: rules is null ? null : DecidingRule(rules, c.Port, observed));
         }).ToList();
         return new RuleSetReport(ruleSet.Name, ruleSet.Sha256, flows);
     }
@@ -56,14 +76,14 @@ internal static class SampleMatrix
         _ => "no route to host",
     };
 
-    /// <summary>The accepting line for an allowed flow, the chain's policy for a refused one: what the trace would name.</summary>
-    private static string DecidingRule(RuleSetText text, int port, Verdict observed)
+    /// <summary>The first rule accepting the port for an allowed flow, the chain's policy for a refused one: what the trace would name.</summary>
+    private static ReportedRule DecidingRule(RuleSetRules rules, int port, Verdict observed)
     {
-        if (observed == Verdict.Allowed && text.LinesAccepting(port).FirstOrDefault() is { } line)
+        if (observed == Verdict.Allowed && rules.Accepting(port).FirstOrDefault() is { } opener)
         {
-            return JsonSerializer.Serialize(new { family = "inet", table = "perimeter", chain = "forward", handle = line.Number + 2, comment = line.Comment, text = line.Code });
+            return new ReportedRule(opener.Facts.Rule, RuleSource.Kernel, PacketVerdict.Accept);
         }
 
-        return JsonSerializer.Serialize(new { family = "inet", table = "perimeter", chain = "forward", handle = (int?)null, comment = (string?)null, text = "policy drop" });
+        return new ReportedRule(new RuleReference("inet", "perimeter", "forward", null, null, "policy drop"), RuleSource.Kernel, PacketVerdict.Drop);
     }
 }

@@ -1,3 +1,4 @@
+using Cryptshare.Topology.Model;
 using Cryptshare.Topology.Fixtures.Engine;
 using Cryptshare.Topology.Flows;
 using Cryptshare.Topology.Input;

@@ -1,3 +1,5 @@
+using Cryptshare.Topology.Oracle.Runtime;
+
 namespace Cryptshare.Topology.Oracle.Compile;
 
 /// <summary>The symbolic constants nft prints in its JSON, by datatype (nft's datatype.c / proto.c names).</summary>
@@ -25,17 +27,18 @@ internal static class NftSymbols
 
     public static readonly IReadOnlyDictionary<string, ulong> CtStates = new Dictionary<string, ulong>
     {
-        ["invalid"] = 1, ["established"] = 2, ["related"] = 4, ["new"] = 8, ["untracked"] = 64,
+        ["invalid"] = PacketFields.CtInvalid, ["established"] = PacketFields.CtEstablished, ["related"] = PacketFields.CtRelated, ["new"] = PacketFields.CtNew, ["untracked"] = PacketFields.CtUntracked,
     };
 
     public static readonly IReadOnlyDictionary<string, ulong> CtStatuses = new Dictionary<string, ulong>
     {
-        ["expected"] = 1, ["seen-reply"] = 2, ["assured"] = 4, ["confirmed"] = 8, ["snat"] = 16, ["dnat"] = 32, ["dying"] = 512,
+        ["expected"] = 1, ["seen-reply"] = 2, ["assured"] = 4, ["confirmed"] = 8, ["snat"] = (ulong)ConntrackNat.Snat, ["dnat"] = (ulong)ConntrackNat.Dnat, ["dying"] = 512,
     };
 
     public static readonly IReadOnlyDictionary<string, ulong> TcpFlags = new Dictionary<string, ulong>
     {
-        ["fin"] = 0x01, ["syn"] = 0x02, ["rst"] = 0x04, ["psh"] = 0x08, ["ack"] = 0x10, ["urg"] = 0x20, ["ecn"] = 0x40, ["cwr"] = 0x80,
+        ["fin"] = (ulong)Oracle.TcpFlags.Fin, ["syn"] = (ulong)Oracle.TcpFlags.Syn, ["rst"] = (ulong)Oracle.TcpFlags.Rst, ["psh"] = (ulong)Oracle.TcpFlags.Psh,
+        ["ack"] = (ulong)Oracle.TcpFlags.Ack, ["urg"] = (ulong)Oracle.TcpFlags.Urg, ["ecn"] = (ulong)Oracle.TcpFlags.Ecn, ["cwr"] = (ulong)Oracle.TcpFlags.Cwr,
     };
 
     public static readonly IReadOnlyDictionary<string, ulong> IcmpTypes = new Dictionary<string, ulong>

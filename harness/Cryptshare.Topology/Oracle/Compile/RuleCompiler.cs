@@ -235,7 +235,7 @@ internal sealed class RuleCompiler(SetCompiler sets)
         var with = RuleText.RejectWith(reject, rule.Family);
         // nft adds the dependency a reject type needs and leaves it out of the JSON: a TCP reset only
         // for TCP, an ICMP (v4) reject only for IPv4, an ICMPv6 one only for IPv6. icmpx fits both.
-        if (with == "tcp reset")
+        if (with == RuleText.TcpReset)
         {
             steps.Add(new CompareCondition(new Key(KeyField.Protocol, 0, Key.AnyProtocol, ValueKind.Protocol, "meta l4proto"), CompareOp.Equal, 6));
         }

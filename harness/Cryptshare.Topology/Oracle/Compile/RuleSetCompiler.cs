@@ -68,7 +68,7 @@ internal static class RuleSetCompiler
             {
                 var steps = compiler.Compile(d);
                 var reference = new RuleReference(d.Family, d.Table, d.Chain, d.Handle, d.Comment, RuleText.Render(d.Expressions, d.Family));
-                var dummy = default(Packet);
+                var dummy = default(PacketFields);
                 unmodelled.AddRange(steps.Where(s => s is UnknownCondition or UnknownAction).Select(s => (reference, s.WhyUnknown(ref dummy))));
                 return new Rule(reference, steps);
             }).ToArray();
@@ -104,7 +104,7 @@ internal static class RuleSetCompiler
     };
 
     /// <summary>What a packet must satisfy for the rule to do anything: its conditions up to the first action, and that action if it is a verdict map.</summary>
-    private static RuleConstraints Constraints(Rule rule)
+    internal static RuleConstraints Constraints(Rule rule)
     {
         var constraints = new RuleConstraints();
         foreach (var step in rule.Steps)

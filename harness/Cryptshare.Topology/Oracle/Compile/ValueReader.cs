@@ -111,7 +111,7 @@ internal static class ValueReader
 
     private static UInt128 Address(string text, AddressFamily family) =>
         IPAddress.TryParse(text, out var address) && address.AddressFamily == family
-            ? Packet.ToNumber(address)
+            ? PacketFields.ToNumber(address)
             : throw new NotModelledException($"'{text}' is not an {(family == AddressFamily.InterNetwork ? "IPv4" : "IPv6")} address");
 
     private static UInt128 Symbol(string text, ValueKind kind)

@@ -4,7 +4,7 @@ using Cryptshare.Topology.Oracle.Matrix;
 namespace Cryptshare.Topology.Oracle.Kernel;
 
 /// <summary>The kernel's decision for one probed connection: the packet and hop that decided, the rule, and what happened on the way.</summary>
-public sealed record KernelDecision(Verdict Verdict, RuleReference? Rule, HandshakeStep Step, string Hop, string Detail);
+public sealed record KernelDecision(PacketVerdict Verdict, RuleReference? Rule, HandshakeStep Step, string Hop, string Detail);
 
 /// <summary>
 /// Names the rule the kernel applied to each probed connection, from the trace of the firewall and
@@ -93,16 +93,22 @@ public sealed class KernelAttribution
             return hostReplyOut;
         }
 
-        // Any pass: after a masquerade the first chain sees the reply addressed to the firewall, the
-        // forward chain sees it after conntrack has undone the translation.
+        // Any pass: chains after the NAT slot of prerouting see the reply after conntrack has undone
+        // a source translation. A reply dropped before that slot shows only how it arrived: addressed
+        // to the translated source (the firewall's own address after a masquerade), on the interface
+        // the SYN left by, so after a source translation that is how it is recognised.
+        var sourceTranslated = syn.Passes.SelectMany(p => p.Events)
+            .Any(e => e is { Handle: { } handle, Verdict: "accept" } && _firewallRules.TranslatesSource(e.Family, e.Table, handle));
         var reply = _firewall.FirstOrDefault(p => p.Sequence > syn.Sequence &&
-            p.Passes.Any(pass => Is(pass.Header, realDestination, realPort, source, sourcePort, TcpFlags.Syn | TcpFlags.Ack)));
+            (p.Passes.Any(pass => Is(pass.Header, realDestination, realPort, source, sourcePort, TcpFlags.Syn | TcpFlags.Ack))
+             || (sourceTranslated && p.Header.InputInterface == last.OutputInterface
+                 && Is(p.Header, realDestination, realPort, null, sourcePort, TcpFlags.Syn | TcpFlags.Ack))));
         if (reply is null)
         {
             // The destination never answered through the firewall (no listener, a host firewall, a
             // dead service): all the perimeter decided was the SYN.
             why = "";
-            return new KernelDecision(Verdict.Accept, synDecision.Rule, HandshakeStep.Syn, Hops.Firewall,
+            return new KernelDecision(PacketVerdict.Accept, synDecision.Rule, HandshakeStep.Syn, Hops.Firewall,
                 string.Join("; ", trail.Append("no SYN-ACK came back through the firewall")));
         }
 
@@ -120,41 +126,41 @@ public sealed class KernelAttribution
             return hostReplyIn;
         }
 
-        if (connection.Exchange)
+        // The source's first ACK. A connect-only probe notices only a reject of it (the RST or ICMP
+        // error reaches its socket before the connect is seen complete); a protocol exchange needs it through.
+        bool Counts(PacketDecision decision) => connection.Exchange || decision.Verdict == PacketVerdict.Reject;
+        if (hostIsSource && HostStop(HandshakeStep.Ack, h => Is(h, source, sourcePort, null, null, TcpFlags.Ack), trail, Counts) is { } hostAckOut)
         {
-            if (hostIsSource && HostStop(HandshakeStep.Ack, h => Is(h, source, sourcePort, null, null, TcpFlags.Ack), trail) is { } hostAckOut)
+            why = "";
+            return hostAckOut;
+        }
+
+        // The source may use the same port towards other destinations at the same time: match all four.
+        var ack = _firewall.FirstOrDefault(p => p.Sequence > reply.Sequence && Is(p.Header, source, sourcePort, destination, port, TcpFlags.Ack));
+        if (ack is not null)
+        {
+            var ackDecision = PacketDecision.Of(ack, _firewallRules);
+            if (!ackDecision.Accepted && Counts(ackDecision))
             {
                 why = "";
-                return hostAckOut;
-            }
-
-            // The source may use the same port towards other destinations at the same time: match all four.
-            var ack = _firewall.FirstOrDefault(p => p.Sequence > reply.Sequence && Is(p.Header, source, sourcePort, destination, port, TcpFlags.Ack));
-            if (ack is not null)
-            {
-                var ackDecision = PacketDecision.Of(ack, _firewallRules);
-                if (!ackDecision.Accepted)
-                {
-                    why = "";
-                    return Decided(HandshakeStep.Ack, Hops.Firewall, ackDecision, trail);
-                }
-            }
-
-            if (hostIsDestination && HostStop(HandshakeStep.Ack, h => Is(h, source, sourcePort, realDestination, realPort, TcpFlags.Ack), trail) is { } hostAckIn)
-            {
-                why = "";
-                return hostAckIn;
+                return Decided(HandshakeStep.Ack, Hops.Firewall, ackDecision, trail);
             }
         }
 
+        if (hostIsDestination && HostStop(HandshakeStep.Ack, h => Is(h, source, sourcePort, realDestination, realPort, TcpFlags.Ack), trail, Counts) is { } hostAckIn)
+        {
+            why = "";
+            return hostAckIn;
+        }
+
         why = "";
-        return new KernelDecision(Verdict.Accept, synDecision.Rule, HandshakeStep.Syn, Hops.Firewall, string.Join("; ", trail.Append("every packet of the handshake passed")));
+        return new KernelDecision(PacketVerdict.Accept, synDecision.Rule, HandshakeStep.Syn, Hops.Firewall, string.Join("; ", trail.Append("every packet of the handshake passed")));
     }
 
     private bool HostRuns => _hostAddress is not null && _hostRules is not null;
 
     /// <summary>The host firewall's decision for the first matching packet in its trace; null when it accepted (or never saw it).</summary>
-    private KernelDecision? HostStop(HandshakeStep step, Func<TracedHeader, bool> matches, List<string> trail)
+    private KernelDecision? HostStop(HandshakeStep step, Func<TracedHeader, bool> matches, List<string> trail, Func<PacketDecision, bool>? counts = null)
     {
         var packet = _host.FirstOrDefault(p => p.Passes.Any(pass => pass.Table == HostTable && matches(pass.Header)));
         if (packet is null)
@@ -164,9 +170,9 @@ public sealed class KernelAttribution
 
         var hostOnly = packet with { Passes = packet.Passes.Where(pass => pass.Table == HostTable).ToList() };
         var decision = PacketDecision.Of(hostOnly, _hostRules!);
-        if (decision.Accepted)
+        if (decision.Accepted || counts?.Invoke(decision) == false)
         {
-            trail.Add($"{step} accepted by the host firewall ({Name(decision.Rule)})");
+            trail.Add($"{step} {(decision.Accepted ? "accepted" : "not refused")} by the host firewall ({Name(decision.Rule)})");
             return null;
         }
 
@@ -178,7 +184,7 @@ public sealed class KernelAttribution
 
     private static KernelDecision Decided(HandshakeStep step, string hop, PacketDecision decision, List<string> trail) =>
         new(decision.Verdict, decision.Rule, step, hop,
-            string.Join("; ", trail.Append($"{step} {(decision.Verdict == Verdict.Reject ? "rejected" : "dropped")} at the {hop} by {Name(decision.Rule)}")));
+            string.Join("; ", trail.Append($"{step} {(decision.Verdict == PacketVerdict.Reject ? "rejected" : "dropped")} at the {hop} by {Name(decision.Rule)}")));
 
     private static bool Is(TracedHeader header, IPAddress? source, int? sourcePort, IPAddress? destination, int? destinationPort, TcpFlags flags) =>
         header.Protocol == 6 && header.Flags == flags

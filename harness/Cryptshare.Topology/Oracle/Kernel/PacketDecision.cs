@@ -3,9 +3,9 @@ using Cryptshare.Topology.Oracle.Matrix;
 namespace Cryptshare.Topology.Oracle.Kernel;
 
 /// <summary>What the kernel did with one traced packet, and the rule that decided (as the oracle names it).</summary>
-public sealed record PacketDecision(Verdict Verdict, RuleReference? Rule)
+public sealed record PacketDecision(PacketVerdict Verdict, RuleReference? Rule)
 {
-    public bool Accepted => Verdict == Verdict.Accept;
+    public bool Accepted => Verdict == PacketVerdict.Accept;
 
     /// <summary>
     /// The decision from a packet's passes, by the oracle's own definition (README "The deciding
@@ -33,7 +33,7 @@ public sealed record PacketDecision(Verdict Verdict, RuleReference? Rule)
                     terminal.Handle is { } handle ? catalog.CommentOf(terminal.Family, terminal.Table, handle) : null, terminal.Text);
             if (terminal.Verdict == "drop")
             {
-                return new PacketDecision(IsReject(terminal) ? Verdict.Reject : Verdict.Drop, reference);
+                return new PacketDecision(IsReject(terminal) ? PacketVerdict.Reject : PacketVerdict.Drop, reference);
             }
 
             lastAny = reference;
@@ -50,7 +50,7 @@ public sealed record PacketDecision(Verdict Verdict, RuleReference? Rule)
             }
         }
 
-        return new PacketDecision(Verdict.Accept, lastFilterRule ?? lastFilterPolicy ?? lastAny);
+        return new PacketDecision(PacketVerdict.Accept, lastFilterRule ?? lastFilterPolicy ?? lastAny);
     }
 
     /// <summary>The kernel reports a reject as a drop (the reject statement ends in NF_DROP); the rule's text tells.</summary>

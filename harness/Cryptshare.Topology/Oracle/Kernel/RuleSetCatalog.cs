@@ -4,12 +4,14 @@ namespace Cryptshare.Topology.Oracle.Kernel;
 
 /// <summary>
 /// What the trace does not say and nft's JSON does: each base chain's type (filter or nat decides
-/// which accept counts) and each rule's comment, by handle.
+/// which accept counts), each rule's comment, and which rules translate a packet's source (snat,
+/// masquerade), by handle.
 /// </summary>
 public sealed class RuleSetCatalog
 {
     private readonly Dictionary<(string Family, string Table, string Chain), string> _baseChainTypes = [];
     private readonly Dictionary<(string Family, string Table, long Handle), string?> _comments = [];
+    private readonly HashSet<(string Family, string Table, long Handle)> _sourceTranslations = [];
 
     public static RuleSetCatalog FromJson(string nftJson)
     {
@@ -29,8 +31,13 @@ public sealed class RuleSetCatalog
             }
             else if (item.TryGetProperty("rule", out var rule) && rule.TryGetProperty("handle", out var handle))
             {
-                catalog._comments[(Text(rule, "family"), Text(rule, "table"), handle.GetInt64())] =
-                    rule.TryGetProperty("comment", out var comment) ? comment.GetString() : null;
+                var key = (Text(rule, "family"), Text(rule, "table"), handle.GetInt64());
+                catalog._comments[key] = rule.TryGetProperty("comment", out var comment) ? comment.GetString() : null;
+                if (rule.TryGetProperty("expr", out var statements) && statements.ValueKind == JsonValueKind.Array
+                    && statements.EnumerateArray().Any(s => s.ValueKind == JsonValueKind.Object && (s.TryGetProperty("snat", out _) || s.TryGetProperty("masquerade", out _))))
+                {
+                    catalog._sourceTranslations.Add(key);
+                }
             }
         }
 
@@ -41,9 +48,10 @@ public sealed class RuleSetCatalog
     public bool IsNat(string family, string table, string chain) =>
         _baseChainTypes.TryGetValue((family, table, chain), out var type) && type == "nat";
 
-    public bool IsBaseChain(string family, string table, string chain) => _baseChainTypes.ContainsKey((family, table, chain));
-
     public string? CommentOf(string family, string table, long handle) => _comments.GetValueOrDefault((family, table, handle));
+
+    /// <summary>Whether the rule translates the source of the packets it matches (snat, masquerade).</summary>
+    public bool TranslatesSource(string family, string table, long handle) => _sourceTranslations.Contains((family, table, handle));
 
     private static string Text(JsonElement element, string property) =>
         element.TryGetProperty(property, out var value) ? value.GetString() ?? "" : "";

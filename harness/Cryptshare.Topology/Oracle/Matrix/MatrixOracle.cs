@@ -1,7 +1,6 @@
 using System.Net;
 using Cryptshare.Topology.Flows;
 using Cryptshare.Topology.Model;
-using ModelVerdict = Cryptshare.Topology.Model.Verdict;
 
 namespace Cryptshare.Topology.Oracle.Matrix;
 
@@ -70,7 +69,7 @@ public sealed class MatrixOracle
 
     /// <summary>The connection a probe case opens: from its source host's zone to its address (the published one for a DNAT case).</summary>
     public static ProbedConnection ConnectionOf(ProbeCase probeCase) =>
-        new(probeCase.Source.Address, probeCase.SourceInterface, probeCase.Address, probeCase.Port, Exchange: probeCase.Flow.Protocol != "tcp");
+        new(probeCase.Source.Address, probeCase.SourceInterface, probeCase.Address, probeCase.Port, Exchange: probeCase.Flow.Protocol != FlowProtocol.Tcp);
 
     public MatrixPrediction Predict(ProbeCase probeCase) => Predict(ConnectionOf(probeCase));
 
@@ -83,7 +82,7 @@ public sealed class MatrixOracle
         ArgumentNullException.ThrowIfNull(connection);
         var low = new Handshake(this, connection, _options.EphemeralLow).Follow();
         var high = new Handshake(this, connection, _options.EphemeralHigh).Follow();
-        if (low.Verdict != high.Verdict || !SameRule(low.Rule, high.Rule))
+        if (low.Verdict != high.Verdict || !RuleReference.Same(low.Rule, high.Rule))
         {
             return new MatrixPrediction(null, null, low.Step, low.Hop,
                 $"depends on the source's ephemeral port: from port {_options.EphemeralLow} {Describe(low)}, from port {_options.EphemeralHigh} {Describe(high)}");
@@ -91,12 +90,6 @@ public sealed class MatrixOracle
 
         return low;
     }
-
-    /// <summary>Two deciding rules are the same rule: same chain and handle, or the same policy.</summary>
-    public static bool SameRule(RuleReference? a, RuleReference? b) =>
-        a is null || b is null
-            ? a is null && b is null
-            : a.Family == b.Family && a.Table == b.Table && a.Chain == b.Chain && a.Handle == b.Handle && (a.Handle is not null || a.Text == b.Text);
 
     private static string Describe(MatrixPrediction p) => $"{p.Verdict?.ToWord() ?? "unknown"} ({p.Detail})";
 
@@ -114,11 +107,11 @@ public sealed class MatrixOracle
                 return Unknown(HandshakeStep.Syn, Hops.Firewall, null, $"the firewall has no route to {destination}");
             }
 
-            var syn = new Flow
+            var syn = new Packet
             {
                 Source = source,
                 Destination = destination,
-                Protocol = FlowProtocol.Tcp,
+                Protocol = IpProtocol.Tcp,
                 SourcePort = sourcePort,
                 DestinationPort = port,
                 InputInterface = connection.SourceZone,
@@ -141,8 +134,11 @@ public sealed class MatrixOracle
             if (accepted.Path == HookPath.Input)
             {
                 // Delivered to the firewall itself, where nothing listens: its TCP stack answers RST.
-                return new MatrixPrediction(ModelVerdict.Rejected, accepted.DecidingRule, HandshakeStep.Syn, Hops.Firewall,
-                    Trail($"SYN accepted to the firewall itself by {Name(accepted.DecidingRule)}; nothing listens there, its TCP stack answers RST"));
+                return new MatrixPrediction(Verdict.Rejected, accepted.DecidingRule, HandshakeStep.Syn, Hops.Firewall,
+                    Trail($"SYN accepted to the firewall itself by {Name(accepted.DecidingRule)}; nothing listens there, its TCP stack answers RST"))
+                {
+                    RuleAction = PacketVerdict.Accept,
+                };
             }
 
             var translated = accepted.DestinationTranslation;
@@ -175,11 +171,11 @@ public sealed class MatrixOracle
                 return Unknown(HandshakeStep.SynAck, Hops.Firewall, null, $"no route on the firewall between {realDestination} and {source} for the reply");
             }
 
-            var reply = oracle.Firewall.Evaluate(new Flow
+            var reply = oracle.Firewall.Evaluate(new Packet
             {
                 Source = realDestination,
                 Destination = source,
-                Protocol = FlowProtocol.Tcp,
+                Protocol = IpProtocol.Tcp,
                 SourcePort = realPort,
                 DestinationPort = sourcePort,
                 InputInterface = replyIn.OutputInterface,
@@ -187,6 +183,9 @@ public sealed class MatrixOracle
                 State = ConntrackState.Established,
                 Nat = nat,
                 TcpFlags = TcpFlags.Syn | TcpFlags.Ack,
+
+                // After a masquerade or snat the reply comes addressed to the translated source until prerouting's NAT slot.
+                DestinationBeforeNat = accepted.SourceTranslation?.Address,
             });
             if (Stop(HandshakeStep.SynAck, Hops.Firewall, reply) is { } replyStopped)
             {
@@ -199,37 +198,39 @@ public sealed class MatrixOracle
                 return hostReplyIn;
             }
 
-            if (connection.Exchange)
+            // The source's ACK (and, for a protocol exchange, the established packets after it), as
+            // the forward hook sees them (conntrack has applied the connection's DNAT in prerouting
+            // without running the NAT chains again). A connect-only probe notices only a reject: the
+            // RST or ICMP error reaches the socket before its owner has seen the connect complete.
+            if (LeavesHost(source, HandshakeStep.Ack, realDestination, realPort, source, sourcePort, ConntrackState.Established, TcpFlags.Ack) is { } hostAck)
             {
-                // Established packets from the source, as the forward hook sees them (conntrack has
-                // applied the connection's DNAT in prerouting without running the NAT chains again).
-                if (LeavesHost(source, HandshakeStep.Ack, realDestination, realPort, source, sourcePort, ConntrackState.Established, TcpFlags.Ack) is { } hostAck)
-                {
-                    return hostAck;
-                }
-
-                var ack = oracle.Firewall.Evaluate(syn with
-                {
-                    Destination = realDestination,
-                    DestinationPort = realPort,
-                    OutputInterface = replyIn.OutputInterface,
-                    Path = HookPath.Forward,
-                    State = ConntrackState.Established,
-                    Nat = nat,
-                    TcpFlags = TcpFlags.Ack,
-                });
-                if (Stop(HandshakeStep.Ack, Hops.Firewall, ack) is { } ackStopped)
-                {
-                    return ackStopped;
-                }
-
-                if (EntersHost(realDestination, HandshakeStep.Ack, source, sourcePort, realPort, ConntrackState.Established, TcpFlags.Ack) is { } hostAckIn)
-                {
-                    return hostAckIn;
-                }
+                return hostAck;
             }
 
-            return new MatrixPrediction(ModelVerdict.Allowed, accepted.DecidingRule, HandshakeStep.Syn, Hops.Firewall, Trail("every packet of the handshake passes"));
+            var ack = oracle.Firewall.Evaluate(syn with
+            {
+                Destination = realDestination,
+                DestinationPort = realPort,
+                OutputInterface = replyIn.OutputInterface,
+                Path = HookPath.Forward,
+                State = ConntrackState.Established,
+                Nat = nat,
+                TcpFlags = TcpFlags.Ack,
+            });
+            if (Stop(HandshakeStep.Ack, Hops.Firewall, ack) is { } ackStopped)
+            {
+                return ackStopped;
+            }
+
+            if (EntersHost(realDestination, HandshakeStep.Ack, source, sourcePort, realPort, ConntrackState.Established, TcpFlags.Ack) is { } hostAckIn)
+            {
+                return hostAckIn;
+            }
+
+            return new MatrixPrediction(Verdict.Allowed, accepted.DecidingRule, HandshakeStep.Syn, Hops.Firewall, Trail("every packet of the handshake passes"))
+            {
+                RuleAction = PacketVerdict.Accept,
+            };
         }
 
         /// <summary>The host firewall's output chain for a packet the server sends (only when the server sends it).</summary>
@@ -240,11 +241,11 @@ public sealed class MatrixOracle
                 return null;
             }
 
-            var result = oracle.HostFirewall.Evaluate(new Flow
+            var result = oracle.HostFirewall.Evaluate(new Packet
             {
                 Source = from,
                 Destination = to,
-                Protocol = FlowProtocol.Tcp,
+                Protocol = IpProtocol.Tcp,
                 SourcePort = fromPort,
                 DestinationPort = toPort,
                 OutputInterface = oracle._options.HostInterface,
@@ -264,11 +265,11 @@ public sealed class MatrixOracle
                 return null;
             }
 
-            var result = oracle.HostFirewall.Evaluate(new Flow
+            var result = oracle.HostFirewall.Evaluate(new Packet
             {
                 Source = from,
                 Destination = receiver,
-                Protocol = FlowProtocol.Tcp,
+                Protocol = IpProtocol.Tcp,
                 SourcePort = fromPort,
                 DestinationPort = toPort,
                 InputInterface = oracle._options.HostInterface,
@@ -282,39 +283,56 @@ public sealed class MatrixOracle
                 return stopped;
             }
 
-            _trail.Add($"{StepName(step)} accepted by the host firewall ({Name(result.DecidingRule)})");
+            if (step != HandshakeStep.Ack || connection.Exchange)
+            {
+                _trail.Add($"{StepName(step)} accepted by the host firewall ({Name(result.DecidingRule)})");
+            }
+
             return null;
         }
 
         /// <summary>The prediction when a packet is not accepted; null when it passes.</summary>
         private MatrixPrediction? Stop(HandshakeStep step, string hop, OracleResult result)
         {
+            if (step == HandshakeStep.Ack && !connection.Exchange && result.Verdict != PacketVerdict.Reject)
+            {
+                // A connect-only probe has what it needs once the SYN-ACK is in.
+                return null;
+            }
+
             switch (result.Verdict)
             {
-                case Verdict.Accept:
+                case PacketVerdict.Accept:
                     return null;
-                case Verdict.Unknown:
+                case PacketVerdict.Unknown:
                     return Unknown(step, hop, result.DecidingRule, result.Reason ?? "not modelled");
             }
 
             var where = hop == Hops.Host ? "the host firewall" : "the firewall";
-            var action = result.Verdict == Verdict.Reject ? $"rejected ({result.RejectWith ?? "reject"})" : "dropped";
+            var action = result.Verdict == PacketVerdict.Reject ? $"rejected ({result.RejectWith ?? "reject"})" : "dropped";
             var observed = step switch
             {
                 // Only a refused SYN tells the source anything: a reset or an ICMP error comes back.
-                HandshakeStep.Syn => result.Verdict == Verdict.Reject ? ModelVerdict.Rejected : ModelVerdict.Dropped,
+                HandshakeStep.Syn => result.Verdict == PacketVerdict.Reject ? Verdict.Rejected : Verdict.Dropped,
 
                 // A lost SYN-ACK leaves the source waiting: no answer (a reject goes to the server).
-                HandshakeStep.SynAck => ModelVerdict.Dropped,
+                HandshakeStep.SynAck => Verdict.Dropped,
 
-                // The connect completed, the exchange after it cannot.
-                _ => connection.Exchange ? ModelVerdict.Broken : ModelVerdict.Allowed,
+                // A refused ACK: the RST resets the connection, an ICMP error fails the connect (the
+                // socket reports errors, IP_RECVERR); a dropped one leaves the exchange after it waiting.
+                _ => result.Verdict == PacketVerdict.Reject ? (result.RejectsWithTcpReset ? Verdict.Broken : Verdict.Rejected) : Verdict.Broken,
             };
-            return new MatrixPrediction(observed, result.DecidingRule, step, hop, Trail($"{StepName(step)} {action} by {where}: {Name(result.DecidingRule)}"));
+            return new MatrixPrediction(observed, result.DecidingRule, step, hop, Trail($"{StepName(step)} {action} by {where}: {Name(result.DecidingRule)}"))
+            {
+                RuleAction = result.Verdict,
+            };
         }
 
         private MatrixPrediction Unknown(HandshakeStep step, string hop, RuleReference? rule, string reason) =>
-            new(null, rule, step, hop, Trail($"{StepName(step)} at the {hop}: unknown: {reason}"));
+            new(null, rule, step, hop, Trail($"{StepName(step)} at the {hop}: unknown: {reason}"))
+            {
+                RuleAction = rule is null ? null : PacketVerdict.Unknown,
+            };
 
         private string Trail(string last)
         {

@@ -32,15 +32,17 @@ internal sealed class VerdictSpec(VerdictCode code, Chain? target = null, string
 /// <summary><c>accept</c>, <c>drop</c>, <c>reject …</c>, <c>return</c>, <c>jump x</c>, <c>goto x</c>.</summary>
 internal sealed class VerdictAction(VerdictSpec verdict) : Action
 {
-    public override ActionResult Run(ref Packet packet, Evaluation evaluation) => ActionResult.Of(verdict);
+    public VerdictSpec Verdict => verdict;
+
+    public override ActionResult Run(ref PacketFields packet, Evaluation evaluation) => ActionResult.Of(verdict);
 }
 
 /// <summary><c>tcp dport vmap { 22 : accept, 80 : jump web }</c> or <c>iifname vmap @zones</c>: no element, no effect.</summary>
 internal sealed class VmapAction(Key[] keys, CompiledSet map) : Action
 {
-    public override Tri Test(ref Packet packet) => Lookup(ref packet, out _);
+    public override Tri Test(ref PacketFields packet) => Lookup(ref packet, out _);
 
-    public override ActionResult Run(ref Packet packet, Evaluation evaluation) =>
+    public override ActionResult Run(ref PacketFields packet, Evaluation evaluation) =>
         Lookup(ref packet, out var element) switch
         {
             Tri.False => ActionResult.Break,
@@ -49,7 +51,7 @@ internal sealed class VmapAction(Key[] keys, CompiledSet map) : Action
             _ => ActionResult.Of(map.Verdicts![element]),
         };
 
-    public override string WhyUnknown(ref Packet packet)
+    public override string WhyUnknown(ref PacketFields packet)
     {
         foreach (var key in keys)
         {
@@ -82,7 +84,7 @@ internal sealed class VmapAction(Key[] keys, CompiledSet map) : Action
         }
     }
 
-    private Tri Lookup(ref Packet packet, out int element)
+    private Tri Lookup(ref PacketFields packet, out int element)
     {
         element = MapLookup.Find(keys, map, ref packet, out var read);
         return read switch
@@ -97,7 +99,7 @@ internal sealed class VmapAction(Key[] keys, CompiledSet map) : Action
 /// <summary>Reads a map's key (single or concatenated) from the packet and finds the element.</summary>
 internal static class MapLookup
 {
-    public static int Find(Key[] keys, CompiledSet map, ref Packet packet, out KeyRead read)
+    public static int Find(Key[] keys, CompiledSet map, ref PacketFields packet, out KeyRead read)
     {
         if (keys.Length == 1 && map.Single is { } single)
         {
@@ -150,7 +152,7 @@ internal sealed class NatAction(NatKind kind, int family, NatTarget? target, Key
 {
     public NatKind Kind { get; } = kind;
 
-    public override ActionResult Run(ref Packet packet, Evaluation evaluation)
+    public override ActionResult Run(ref PacketFields packet, Evaluation evaluation)
     {
         if (family != 0 && packet.Family != family)
         {
@@ -188,7 +190,7 @@ internal sealed class NatAction(NatKind kind, int family, NatTarget? target, Key
             case NatKind.Redirect:
                 var local = evaluation.Routing?.AddressOf(packet.InputInterface, AddressFamilyOf(packet));
                 ApplyDestination(ref packet, evaluation,
-                    local is null ? to with { HasAddress = true, AddressLow = 0, AddressHigh = UInt128.MaxValue } : to with { HasAddress = true, AddressLow = Packet.ToNumber(local), AddressHigh = Packet.ToNumber(local) },
+                    local is null ? to with { HasAddress = true, AddressLow = 0, AddressHigh = UInt128.MaxValue } : to with { HasAddress = true, AddressLow = PacketFields.ToNumber(local), AddressHigh = PacketFields.ToNumber(local) },
                     "redirect");
                 evaluation.Redirected = true;
                 break;
@@ -198,7 +200,7 @@ internal sealed class NatAction(NatKind kind, int family, NatTarget? target, Key
             default:
                 var own = evaluation.Routing?.AddressOf(packet.OutputInterface, AddressFamilyOf(packet));
                 ApplySource(ref packet, evaluation,
-                    own is null ? to with { HasAddress = true, AddressLow = 0, AddressHigh = UInt128.MaxValue } : to with { HasAddress = true, AddressLow = Packet.ToNumber(own), AddressHigh = Packet.ToNumber(own) },
+                    own is null ? to with { HasAddress = true, AddressLow = 0, AddressHigh = UInt128.MaxValue } : to with { HasAddress = true, AddressLow = PacketFields.ToNumber(own), AddressHigh = PacketFields.ToNumber(own) },
                     "masquerade");
                 break;
         }
@@ -207,12 +209,12 @@ internal sealed class NatAction(NatKind kind, int family, NatTarget? target, Key
         return ActionResult.Of(VerdictSpec.Accept);
     }
 
-    private static AddressFamily AddressFamilyOf(in Packet packet) =>
+    private static AddressFamily AddressFamilyOf(in PacketFields packet) =>
         packet.Family == 6 ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork;
 
-    private static void ApplyDestination(ref Packet packet, Evaluation evaluation, NatTarget to, string kind)
+    private static void ApplyDestination(ref PacketFields packet, Evaluation evaluation, NatTarget to, string kind)
     {
-        IPAddress? address = Packet.ToAddress(packet.Destination, packet.Family);
+        IPAddress? address = PacketFields.ToAddress(packet.Destination, packet.Family);
         if (to.HasAddress)
         {
             if (to.AddressLow == to.AddressHigh)
@@ -220,7 +222,7 @@ internal sealed class NatAction(NatKind kind, int family, NatTarget? target, Key
                 evaluation.DestinationChanged |= packet.Destination != to.AddressLow || (packet.Unknown & UnknownFields.Destination) != 0;
                 packet.Destination = to.AddressLow;
                 packet.Unknown &= ~UnknownFields.Destination;
-                address = Packet.ToAddress(to.AddressLow, packet.Family);
+                address = PacketFields.ToAddress(to.AddressLow, packet.Family);
             }
             else
             {
@@ -246,20 +248,20 @@ internal sealed class NatAction(NatKind kind, int family, NatTarget? target, Key
             }
         }
 
-        packet.NatStatus |= 0x20;
+        packet.NatStatus |= (int)ConntrackNat.Dnat;
         evaluation.RecordTranslation(kind, address, port);
     }
 
-    private static void ApplySource(ref Packet packet, Evaluation evaluation, NatTarget to, string kind)
+    private static void ApplySource(ref PacketFields packet, Evaluation evaluation, NatTarget to, string kind)
     {
-        IPAddress? address = Packet.ToAddress(packet.Source, packet.Family);
+        IPAddress? address = PacketFields.ToAddress(packet.Source, packet.Family);
         if (to.HasAddress)
         {
             if (to.AddressLow == to.AddressHigh)
             {
                 packet.Source = to.AddressLow;
                 packet.Unknown &= ~UnknownFields.Source;
-                address = Packet.ToAddress(to.AddressLow, packet.Family);
+                address = PacketFields.ToAddress(to.AddressLow, packet.Family);
             }
             else
             {
@@ -284,7 +286,7 @@ internal sealed class NatAction(NatKind kind, int family, NatTarget? target, Key
             }
         }
 
-        packet.NatStatus |= 0x10;
+        packet.NatStatus |= (int)ConntrackNat.Snat;
         evaluation.RecordTranslation(kind, address, port);
     }
 }
@@ -292,7 +294,7 @@ internal sealed class NatAction(NatKind kind, int family, NatTarget? target, Key
 /// <summary>A statement the oracle does not model (<c>queue</c>, <c>meta mark set</c>, <c>notrack</c>, …): reaching it makes the verdict unknown.</summary>
 internal sealed class UnknownAction(string reason) : Action
 {
-    public override ActionResult Run(ref Packet packet, Evaluation evaluation) => ActionResult.NotKnown(reason);
+    public override ActionResult Run(ref PacketFields packet, Evaluation evaluation) => ActionResult.NotKnown(reason);
 
-    public override string WhyUnknown(ref Packet packet) => reason;
+    public override string WhyUnknown(ref PacketFields packet) => reason;
 }

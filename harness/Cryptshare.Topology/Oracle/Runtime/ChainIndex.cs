@@ -148,7 +148,7 @@ internal sealed class ChainIndex
     public int Words => _words;
 
     /// <summary>Fills <paramref name="bits"/> (length <see cref="Words"/>) with the rules that may match.</summary>
-    public void Candidates(ref Packet packet, Span<ulong> bits)
+    public void Candidates(ref PacketFields packet, Span<ulong> bits)
     {
         bits.Fill(ulong.MaxValue);
         if (_ruleCount % 64 != 0)
@@ -175,7 +175,7 @@ internal sealed class ChainIndex
         }
     }
 
-    private static ulong? ValueOf(IndexDimension dimension, ref Packet packet) => dimension switch
+    private static ulong? ValueOf(IndexDimension dimension, ref PacketFields packet) => dimension switch
     {
         IndexDimension.FamilyProtocol => (ulong)((packet.Family == 6 ? 256 : 0) + (packet.Protocol & 0xff)),
         IndexDimension.CtState => (ulong)packet.CtState,
@@ -215,7 +215,7 @@ internal sealed class ChainIndex
         cache.GetOrAdd(name, n =>
         {
             var row = new ulong[_words];
-            var probe = new Packet { InputInterface = input ? n : "", OutputInterface = input ? "" : n };
+            var probe = new PacketFields { InputInterface = input ? n : "", OutputInterface = input ? "" : n };
             for (var r = 0; r < conditions.Length; r++)
             {
                 if (conditions[r] is not { } steps || steps.All(s => s.Test(ref probe) != Tri.False))

@@ -25,7 +25,7 @@ internal static class ChainWalker
     /// <summary>nft's jump stack holds 16 levels; a deeper path is a rule set nft would not load.</summary>
     private const int MaxDepth = 16;
 
-    public static ChainOutcome Run(Chain chain, ref Packet packet, Evaluation evaluation, int depth = 0)
+    public static ChainOutcome Run(Chain chain, ref PacketFields packet, Evaluation evaluation, int depth = 0)
     {
         if (depth > MaxDepth)
         {
@@ -60,7 +60,7 @@ internal static class ChainWalker
     }
 
     /// <summary>Runs one rule; true when the chain stops with <paramref name="outcome"/>.</summary>
-    private static bool Apply(Rule rule, ref Packet packet, Evaluation evaluation, int depth, out ChainOutcome outcome)
+    private static bool Apply(Rule rule, ref PacketFields packet, Evaluation evaluation, int depth, out ChainOutcome outcome)
     {
         var result = RunRule(rule, ref packet, evaluation);
         switch (result.Kind)
@@ -113,7 +113,7 @@ internal static class ChainWalker
     /// go on "uncertain": a later false condition still ends it without effect either way, but an
     /// action reached while uncertain makes the outcome unknown.
     /// </summary>
-    private static ActionResult RunRule(Rule rule, ref Packet packet, Evaluation evaluation)
+    private static ActionResult RunRule(Rule rule, ref PacketFields packet, Evaluation evaluation)
     {
         string? uncertain = null;
         foreach (var step in rule.Steps)

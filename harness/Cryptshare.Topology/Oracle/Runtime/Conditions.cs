@@ -15,7 +15,7 @@ internal abstract class KeyCondition(Key key) : Condition
 {
     public Key Key { get; } = key;
 
-    public sealed override Tri Test(ref Packet packet) =>
+    public sealed override Tri Test(ref PacketFields packet) =>
         Key.Read(ref packet, out var number, out var name) switch
         {
             KeyRead.Absent => Tri.False,
@@ -23,7 +23,7 @@ internal abstract class KeyCondition(Key key) : Condition
             _ => Matches(number, name) ? Tri.True : Tri.False,
         };
 
-    public override string WhyUnknown(ref Packet packet) => Key.WhyUnknown(ref packet);
+    public override string WhyUnknown(ref PacketFields packet) => Key.WhyUnknown(ref packet);
 
     public override void Constrain(RuleConstraints constraints)
     {
@@ -142,7 +142,7 @@ internal sealed class LookupCondition(Key key, ElementSet set, bool negate) : Ke
 /// <summary><c>ip saddr . tcp dport @services</c>: every component read, then one lookup.</summary>
 internal sealed class ConcatLookupCondition(Key[] keys, ConcatSet set, bool negate) : Condition
 {
-    public override Tri Test(ref Packet packet)
+    public override Tri Test(ref PacketFields packet)
     {
         var numbers = new NumberBuffer();
         var names = new NameBuffer();
@@ -168,7 +168,7 @@ internal sealed class ConcatLookupCondition(Key[] keys, ConcatSet set, bool nega
         return found != negate ? Tri.True : Tri.False;
     }
 
-    public override string WhyUnknown(ref Packet packet)
+    public override string WhyUnknown(ref PacketFields packet)
     {
         foreach (var key in keys)
         {
@@ -196,14 +196,14 @@ internal sealed class ConcatLookupCondition(Key[] keys, ConcatSet set, bool nega
 /// </summary>
 internal sealed class CtStatusCondition(UInt128 mask, bool negate) : Condition
 {
-    public override Tri Test(ref Packet packet)
+    public override Tri Test(ref PacketFields packet)
     {
-        if (packet.CtState == 1)
+        if (packet.CtState == PacketFields.CtInvalid)
         {
             return Tri.False;
         }
 
-        if (packet.CtState is not (8 or 4) && !packet.NatStatusKnown)
+        if (!packet.IsFirstOfConnection && !packet.NatStatusKnown)
         {
             return Tri.Unknown;
         }
@@ -211,13 +211,13 @@ internal sealed class CtStatusCondition(UInt128 mask, bool negate) : Condition
         return ((packet.NatStatus & (int)mask) != 0) != negate ? Tri.True : Tri.False;
     }
 
-    public override string WhyUnknown(ref Packet packet) => "ct status of a connection that is not new, without the connection's translations (Flow.Nat)";
+    public override string WhyUnknown(ref PacketFields packet) => "ct status of a connection that is not new, without the connection's translations (Packet.Nat)";
 }
 
 /// <summary>A condition the oracle does not model (<c>limit</c>, <c>fib</c>, <c>meta mark</c>, …): it may or may not hold.</summary>
 internal sealed class UnknownCondition(string reason) : Condition
 {
-    public override Tri Test(ref Packet packet) => Tri.Unknown;
+    public override Tri Test(ref PacketFields packet) => Tri.Unknown;
 
-    public override string WhyUnknown(ref Packet packet) => reason;
+    public override string WhyUnknown(ref PacketFields packet) => reason;
 }

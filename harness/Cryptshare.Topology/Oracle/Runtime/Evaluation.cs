@@ -3,9 +3,9 @@ using System.Net;
 namespace Cryptshare.Topology.Oracle.Runtime;
 
 /// <summary>What one flow's evaluation collects besides the packet: translations, the trail, routing changes.</summary>
-internal sealed class Evaluation(IFlowRouting? routing, bool recordTrail)
+internal sealed class Evaluation(IPacketRouting? routing, bool recordTrail)
 {
-    public IFlowRouting? Routing { get; } = routing;
+    public IPacketRouting? Routing { get; } = routing;
 
     public List<ChainStep>? Trail { get; } = recordTrail ? [] : null;
 

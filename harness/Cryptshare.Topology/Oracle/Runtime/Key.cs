@@ -64,7 +64,7 @@ internal sealed class Key
 
     public bool IsName => Field is KeyField.InputInterface or KeyField.OutputInterface;
 
-    public KeyRead Read(ref Packet packet, out UInt128 number, out string? name)
+    public KeyRead Read(ref PacketFields packet, out UInt128 number, out string? name)
     {
         number = 0;
         name = null;
@@ -124,7 +124,7 @@ internal sealed class Key
     }
 
     /// <summary>Why <see cref="Read"/> said unknown.</summary>
-    public string WhyUnknown(ref Packet packet) => Field switch
+    public string WhyUnknown(ref PacketFields packet) => Field switch
     {
         KeyField.Source or KeyField.SourcePort when (packet.Unknown & (UnknownFields.Source | UnknownFields.SourcePort)) != 0 =>
             $"{Text} is read after a source NAT to a value the rule set alone does not fix",

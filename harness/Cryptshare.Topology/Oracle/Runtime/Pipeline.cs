@@ -43,7 +43,9 @@ internal sealed class Pipeline
                 entries.AddRange(chains.Where(c => c.Hook == hook && !c.IsNat)
                     .Select(c => (c.Priority, c.Order, new HookStage { Filter = c })));
                 var nat = chains.Where(c => c.Hook == hook && c.IsNat).OrderBy(c => c.Priority).ThenByDescending(c => c.Order).ToArray();
-                if (nat.Length > 0)
+                // The slot is there once NAT is registered, also in a hook without nat chains of its
+                // own: conntrack translates established packets there.
+                if (natRegistration != int.MaxValue)
                 {
                     entries.Add((NatPriority(hook), natRegistration, new HookStage { NatChains = nat }));
                 }
@@ -60,6 +62,4 @@ internal sealed class Pipeline
     /// <summary>The NAT registration priority: NF_IP_PRI_NAT_DST / NF_IP_PRI_NAT_SRC.</summary>
     public static int NatPriority(string hook) => hook is "prerouting" or "output" ? -100 : 100;
 
-    /// <summary>The translation a hook's NAT chains may set up: destination before routing, source after it.</summary>
-    public static bool IsDestinationNatHook(string hook) => hook is "prerouting" or "output";
 }

@@ -40,11 +40,11 @@ internal abstract class Step
 
     public bool IsCondition { get; }
 
-    public virtual Tri Test(ref Packet packet) => Tri.Unknown;
+    public virtual Tri Test(ref PacketFields packet) => Tri.Unknown;
 
-    public virtual string WhyUnknown(ref Packet packet) => "not modelled";
+    public virtual string WhyUnknown(ref PacketFields packet) => "not modelled";
 
-    public virtual ActionResult Run(ref Packet packet, Evaluation evaluation) => ActionResult.NotKnown("not modelled");
+    public virtual ActionResult Run(ref PacketFields packet, Evaluation evaluation) => ActionResult.NotKnown("not modelled");
 
     /// <summary>Adds what a packet must satisfy for this step not to stop the rule, for the chain index (never more than that).</summary>
     public virtual void Constrain(RuleConstraints constraints)

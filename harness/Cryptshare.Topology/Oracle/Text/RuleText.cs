@@ -164,6 +164,9 @@ internal static class RuleText
         return isDefault ? "reject" : $"reject with {with}";
     }
 
+    /// <summary>The reject that answers with a TCP reset, as nft spells it after "reject with".</summary>
+    public const string TcpReset = "tcp reset";
+
     /// <summary>The reject's kind as nft spells it after "reject with": <c>tcp reset</c>, <c>icmpx admin-prohibited</c>.</summary>
     public static string RejectWith(JsonElement reject, string family)
     {
@@ -173,7 +176,7 @@ internal static class RuleText
         }
 
         var type = reject.TryGetProperty("type", out var t) ? t.GetString() ?? "" : "";
-        if (type == "tcp reset")
+        if (type == TcpReset)
         {
             return type;
         }

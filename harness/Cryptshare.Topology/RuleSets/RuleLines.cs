@@ -1,0 +1,153 @@
+namespace Cryptshare.Topology.RuleSets;
+
+/// <summary>
+/// Where each rule of a rule-set file sits: the line of the k-th rule of every chain. nft's JSON,
+/// which the oracle compiles, has no line numbers, and the k-th rule it lists in a chain is the
+/// k-th rule the file gave that chain, so this reads only the file's structure (tables, chains,
+/// blocks, <c>add</c>/<c>insert rule</c> commands), never what a rule means. iptables-save files
+/// are read in their nftables translation, which keeps every rule on its own line number.
+/// </summary>
+public sealed class RuleLines
+{
+    private readonly Dictionary<(string Family, string Table, string Chain), List<int>> _lines = [];
+
+    private RuleLines()
+    {
+    }
+
+    /// <summary>The 1-based line of a chain's rule at <paramref name="index"/> (0-based, as nft lists it); null when the file does not say.</summary>
+    public int? LineOf(string family, string table, string chain, int index) =>
+        _lines.TryGetValue((family, table, chain), out var lines) && index >= 0 && index < lines.Count && lines[index] > 0 ? lines[index] : null;
+
+    /// <summary>How many rules the file gives a chain.</summary>
+    public int CountOf(string family, string table, string chain) => _lines.TryGetValue((family, table, chain), out var lines) ? lines.Count : 0;
+
+    /// <summary>An nftables file: <c>table</c> blocks with <c>chain</c> blocks, or <c>add</c>/<c>insert rule</c> commands.</summary>
+    public static RuleLines OfFile(string text)
+    {
+        var found = new RuleLines();
+        string? family = null, table = null, chain = null;
+        var depth = 0;
+        int? tableDepth = null, chainDepth = null;
+        var lines = text.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var code = Code(lines[i]);
+            var words = code.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            if (words.Length == 0)
+            {
+                continue;
+            }
+
+            var atStart = depth;
+            if (tableDepth is null && words[0] == "table" && code.Contains('{'))
+            {
+                (family, table) = words.Length >= 3 && words[2] != "{" ? (words[1], words[2].TrimEnd('{')) : ("ip", words[1].TrimEnd('{'));
+                tableDepth = atStart + 1;
+            }
+            else if (tableDepth == atStart && chainDepth is null && words[0] == "chain" && words.Length >= 2 && code.Contains('{'))
+            {
+                chain = words[1].TrimEnd('{');
+                chainDepth = atStart + 1;
+                found.Rules(family!, table!, chain);
+            }
+            else if (chainDepth == atStart && !IsChainProperty(words[0]) && words[0] != "}")
+            {
+                found.Rules(family!, table!, chain!).Add(i + 1);
+            }
+            else if (tableDepth is null && words.Length >= 4 && words[0] is "add" or "insert" && words[1] == "rule")
+            {
+                // add rule [family] table chain statement…; insert puts it first (position/handle: not followed).
+                var named = words.Length >= 5 && IsFamily(words[2]) ? (words[2], words[3], words[4]) : ("ip", words[2], words[3]);
+                var rules = found.Rules(named.Item1, named.Item2, named.Item3);
+                var positioned = words.Contains("position") || words.Contains("handle") || words.Contains("index");
+                if (words[0] == "add" && !positioned)
+                {
+                    rules.Add(i + 1);
+                }
+                else
+                {
+                    rules.Insert(0, positioned ? 0 : i + 1);
+                }
+            }
+
+            depth += code.Count(c => c == '{') - code.Count(c => c == '}');
+            if (chainDepth is not null && depth < chainDepth)
+            {
+                chainDepth = null;
+                chain = null;
+            }
+
+            if (tableDepth is not null && depth < tableDepth)
+            {
+                tableDepth = null;
+                table = null;
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>
+    /// Bare statements that a wrapper includes into one of its chains after rules of its own (the
+    /// server's host firewall file): the last rules of that chain are the file's, in order.
+    /// </summary>
+    public static RuleLines OfStatements(string text, string family, string table, string chain, int rulesBefore)
+    {
+        var found = new RuleLines();
+        var rules = found.Rules(family, table, chain);
+        rules.AddRange(Enumerable.Repeat(0, rulesBefore));
+        var lines = text.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var words = Code(lines[i]).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            if (words.Length > 0 && !IsChainProperty(words[0]))
+            {
+                rules.Add(i + 1);
+            }
+        }
+
+        return found;
+    }
+
+    private List<int> Rules(string family, string table, string chain)
+    {
+        if (!_lines.TryGetValue((family, table, chain), out var rules))
+        {
+            rules = [];
+            _lines[(family, table, chain)] = rules;
+        }
+
+        return rules;
+    }
+
+    private static bool IsFamily(string word) => word is "ip" or "ip6" or "inet" or "arp" or "bridge" or "netdev";
+
+    /// <summary>A chain's own settings, not rules: <c>type … hook … priority …;</c>, <c>policy drop;</c>, its comment, devices.</summary>
+    private static bool IsChainProperty(string word) => word is "type" or "policy" or "comment" or "devices" or "priority" or "flags";
+
+    /// <summary>The line without its <c>#</c> comment and without quoted strings (a brace or a # inside quotes is text).</summary>
+    private static string Code(string line)
+    {
+        var code = new System.Text.StringBuilder(line.Length);
+        var quoted = false;
+        foreach (var c in line)
+        {
+            if (c == '"')
+            {
+                quoted = !quoted;
+                code.Append('"');
+            }
+            else if (!quoted && c == '#')
+            {
+                break;
+            }
+            else if (!quoted)
+            {
+                code.Append(c);
+            }
+        }
+
+        return code.ToString().Trim();
+    }
+}
