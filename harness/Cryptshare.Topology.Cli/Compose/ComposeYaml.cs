@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Cryptshare.Topology.Fixtures.Engine;
-using Cryptshare.Topology.Fixtures.Firewall;
 using Cryptshare.Topology.Fixtures.Kinds;
 using Cryptshare.Topology.Fixtures.Topology;
 

@@ -1,5 +1,4 @@
 using Cryptshare.Topology.Model;
-using Cryptshare.Topology.Oracle;
 
 namespace Cryptshare.Topology.Runs.Live;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Cryptshare.Topology.Fixtures.Firewall;
-using Cryptshare.Topology.Oracle.Matrix;
 using Cryptshare.Topology.Reports;
 using Cryptshare.Topology.RuleSets;
 

@@ -15,7 +15,7 @@ public static class HistorySchema
     public static IReadOnlyList<Migration> Migrations { get; } =
     [
         new(1, "runs, rule-set results and flow results", """
-            -- The words of DESIGN.md §4; a new verdict word is a new migration.
+            -- The verdict words of report.json; a new verdict word is a new migration.
             CREATE DOMAIN verdict AS text
                 CHECK (VALUE IN ('allowed', 'dropped', 'rejected', 'broken', 'unroutable'));
 
