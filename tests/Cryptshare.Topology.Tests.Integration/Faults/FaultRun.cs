@@ -98,9 +98,12 @@ internal sealed class FaultRun : IAsyncDisposable
 
             await process.WaitForExitAsync(limit.Token);
         }
-        catch (OperationCanceledException)
+        catch (Exception) when (!process.HasExited)
         {
+            // The limit passed or the injection failed: the tool would otherwise wait at its fault
+            // point until the test host ends, then go on and write into a folder already removed.
             process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(CancellationToken.None);
             throw;
         }
 

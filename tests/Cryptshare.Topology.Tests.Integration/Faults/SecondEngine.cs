@@ -3,7 +3,6 @@ using Cryptshare.Topology.Fixtures.Engine;
 using Cryptshare.Topology.Tests.Integration.Setup;
 using Docker.DotNet;
 using Docker.DotNet.Models;
-using DotNet.Testcontainers.Builders;
 using DotNet.Testcontainers.Configurations;
 
 namespace Cryptshare.Topology.Tests.Integration.Faults;
@@ -25,11 +24,11 @@ internal sealed class SecondEngine : IAsyncDisposable
         {"hosts": ["unix:///var/run/docker.sock", "tcp://0.0.0.0:2375"]}
         """;
 
-    /// <summary>Stops dockerd (SIGTERM: it stops its containers first) and waits until its process is gone.</summary>
+    /// <summary>Stops dockerd (SIGTERM: it stops its containers first) and waits until its process is gone (reaped by the container's init).</summary>
     private const string StopScript = """
         pid=$(cat /var/run/docker.pid) || exit 1
         kill -TERM "$pid"
-        tail --pid="$pid" -f /dev/null
+        timeout 120 tail --pid="$pid" -f /dev/null || { echo "dockerd (pid $pid) did not end within 120 s of SIGTERM" >&2; exit 1; }
         """;
 
     private readonly EngineHostContainer _host;
@@ -42,9 +41,12 @@ internal sealed class SecondEngine : IAsyncDisposable
     /// <summary>Starts the engine and loads the images of <paramref name="kinds"/> (as the suite's engine has them) into it.</summary>
     public static async Task<SecondEngine> StartAsync(IReadOnlyList<string> kinds, CancellationToken ct)
     {
+        // An init as the container's first process: the image's own (sleep) never reaps, so a stopped
+        // dockerd, orphaned by the set-up that started it, would stay a zombie and look alive.
         var host = await EngineHostContainer.StartAsync(ct, builder => builder
             .WithTmpfsMount("/var/lib/docker")
-            .WithLoopbackPortBinding(ApiPort));
+            .WithLoopbackPortBinding(ApiPort)
+            .WithCreateParameterModifier(p => (p.HostConfig ??= new HostConfig()).Init = true));
         var engine = new SecondEngine(host);
         try
         {

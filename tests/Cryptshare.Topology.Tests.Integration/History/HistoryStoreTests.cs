@@ -209,7 +209,7 @@ public sealed class HistoryStoreTests
     [Test]
     public async Task AnIncompleteRunKeepsItsHostFailedFlowsAndWhy()
     {
-        var connectionString = await databases.CreateAsync();
+        var connectionString = await _databases.CreateAsync();
         await using var store = new HistoryStore(connectionString);
         var incomplete = new IncompleteRun(IncompleteCauses.HostFailed, "ldap (ldap, zone intranet) failed in repetition 1, rule set 01-documented: killed.",
             FirstNight, 1, 1, [], [new HostFailureReport("ldap", "ldap", "intranet", "killed", 137, "its container was killed", 1, Documented, ["slapd"])]);
