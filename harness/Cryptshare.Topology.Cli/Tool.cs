@@ -3,6 +3,7 @@ using Cryptshare.Topology.Cli.Verbs;
 using Cryptshare.Topology.Fixtures.Topology;
 using Cryptshare.Topology.History;
 using Cryptshare.Topology.Input;
+using Cryptshare.Topology.Runs;
 
 namespace Cryptshare.Topology.Cli;
 
@@ -10,7 +11,9 @@ namespace Cryptshare.Topology.Cli;
 /// The command line: parse, run the verb, and the one error path. A usage error (unknown verb or
 /// option, missing or bad value, a bad environment) exits 2 with one paragraph; every failure a verb
 /// throws becomes its exit code and one paragraph (<see cref="ExitCodes.For(Exception)"/>); no stack
-/// trace and no secret (<see cref="SecretTokens"/>) ever reaches the user.
+/// trace and no secret (<see cref="SecretTokens"/>) ever reaches the user. SIGINT and SIGTERM
+/// cancel the verb, which tidies up and reports what it did, and the tool exits 130 or 143
+/// (<see cref="SignalCancellation"/>).
 /// </summary>
 internal static class Tool
 {
@@ -47,19 +50,22 @@ internal static class Tool
         }
 
         var secrets = SecretTokens.Of(args, parse.UnmatchedTokens.ToHashSet(StringComparer.Ordinal));
+        using var signals = new SignalCancellation(ct, error);
         try
         {
             CheckEnvironment();
-            return await parse.InvokeAsync(
+            var code = await parse.InvokeAsync(
                 new InvocationConfiguration
                 {
                     Output = output ?? Console.Out,
                     Error = error,
                     EnableDefaultExceptionHandler = false,
-                    // Ctrl+C cancels the verb; it then removes what it started, which takes longer than the 2 s default.
-                    ProcessTerminationTimeout = TimeSpan.FromSeconds(30),
+                    // Signals are ours (SignalCancellation): System.CommandLine's handling would give SIGTERM 130 too.
+                    ProcessTerminationTimeout = null,
                 },
-                ct);
+                signals.Token);
+            // A signal that came as the verb finished still says how the tool ended.
+            return Interruptions.Current?.ExitCode ?? code;
         }
         catch (Exception failure)
         {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.ExceptionServices;
 using Cryptshare.Topology.Cli.History;
 using Cryptshare.Topology.Runs;
 using Cryptshare.Topology.Runs.Live;
@@ -10,7 +11,8 @@ namespace Cryptshare.Topology.Cli.Verbs;
 /// `run`: the live matrix (<see cref="RunPipeline"/>): brings the topology up, probes every flow for
 /// each rule set, prints the matrix, writes report.json, tears down (unless --keep). Exit 0 when
 /// everything is as expected, 1 when a verdict, a required flow, an exposure or (with --repeat) a
-/// flaky flow says otherwise (<see cref="ExitCodes"/>).
+/// flaky flow says otherwise, 4 when a host or the engine failed (the reports hold what was
+/// measured, marked incomplete), 130/143 on SIGINT/SIGTERM (<see cref="ExitCodes"/>).
 /// </summary>
 internal static class RunVerb
 {
@@ -81,16 +83,30 @@ internal static class RunVerb
             FindingsText.Write(console, result.Findings);
             FlakyTable.Write(console, result.Report.Flaky);
             JudgementText.Write(console, result.Judgement);
-            console.MarkupLine($"reports: {Markup.Escape(string.Join(", ", result.Written))}");
+            IncompleteText.Write(console, result.Report.Incomplete, result.Judgement);
+            console.MarkupLine($"reports{(result.Report.Incomplete is null ? string.Empty : " (incomplete)")}: {Markup.Escape(string.Join(", ", result.Written))}");
             if (runHistory is not null)
             {
-                var runId = await runHistory.SaveAsync(inputs.Topology, startedAt, result.Report, ct);
+                // A stopped run is saved too (marked incomplete); a signal's token is spent, so the save gets its own time.
+                using var saving = new CancellationTokenSource(SignalCancellation.CleanupLimit / 2);
+                var runId = await runHistory.SaveAsync(inputs.Topology, startedAt, result.Report, ct.IsCancellationRequested ? saving.Token : ct);
                 console.MarkupLine($"history: saved as run {runId} in {Markup.Escape(runHistory.Target)}");
             }
 
             if (result.LeftRunning is { } run)
             {
                 console.MarkupLine($"[yellow]left running (run {Markup.Escape(run)}); remove with `cryptshare-topology clean --run {Markup.Escape(run)}`[/]");
+            }
+
+            if (result.Stopped is { } stopped)
+            {
+                // The one error path gives the exit code and the paragraph of what stopped the run.
+                ExceptionDispatchInfo.Throw(stopped);
+            }
+
+            if (result.Report.Incomplete is { } incomplete)
+            {
+                await Console.Error.WriteLineAsync($"cryptshare-topology: the run is incomplete: {incomplete.Reason}");
             }
 
             return ExitCodes.For(result.Judgement.Outcome);

@@ -25,8 +25,11 @@ internal static class ParallelMatrix
 
     /// <summary>
     /// Starts one topology per share and runs it; the first failure cancels the others and is what
-    /// this throws. Every topology that came up is added to <paramref name="started"/> as soon as it
-    /// is up, so the caller removes (or keeps) it whatever happens.
+    /// this throws. A part cut short (a host or the engine failed, a signal) keeps what it measured:
+    /// then every part's measurements are merged into one <see cref="MatrixCutShortException"/> whose
+    /// cause is the first part that stopped for itself, not one stopped because a sibling failed.
+    /// Every topology that came up is added to <paramref name="started"/> as soon as it is up, so
+    /// the caller removes (or keeps) it whatever happens.
     /// </summary>
     public static async Task<MatrixRun> RunAsync(
         MatrixInputs inputs, int parallel, int repeats, List<LiveMatrix> started, IProgress<string>? progress, CancellationToken ct)
@@ -38,11 +41,50 @@ internal static class ParallelMatrix
         {
             return Merge(inputs.RuleSets, await Task.WhenAll(parts));
         }
+        catch when (parts.Count > 1 && CutShort(inputs.RuleSets, parts) is { } cut)
+        {
+            throw cut;
+        }
         catch when (parts.FirstOrDefault(p => p.IsFaulted && p.Exception!.InnerException is not OperationCanceledException) is { } first && !ct.IsCancellationRequested)
         {
             // Task.WhenAll rethrows the first task's exception in list order: the cause is the first that failed for itself.
             throw first.Exception!.InnerException!;
         }
+    }
+
+    /// <summary>
+    /// When a part was cut short and none failed in another way: every part's measurements (finished
+    /// or cut short) as one cut-short run.
+    /// </summary>
+    private static MatrixCutShortException? CutShort(IReadOnlyList<RuleSet> order, IReadOnlyList<Task<MatrixRun>> parts)
+    {
+        var cuts = parts.Where(p => p.IsFaulted).Select(p => p.Exception!.InnerException).ToList();
+        if (cuts.Count == 0 || cuts.Any(e => e is not MatrixCutShortException))
+        {
+            return null;
+        }
+
+        var shortened = cuts.Cast<MatrixCutShortException>().ToList();
+        var cause = shortened.FirstOrDefault(c => c.InnerException is not OperationCanceledException) ?? shortened[0];
+        var measured = parts.Select(p => p.IsCompletedSuccessfully ? p.Result : ((MatrixCutShortException)p.Exception!.InnerException!).Partial).ToList();
+        var merged = Merge(order, measured);
+        var incomplete = MergeIncomplete(cause.Partial.Report.Incomplete, shortened.Select(c => c.Partial.Report.Incomplete));
+        return new MatrixCutShortException(merged with { Report = merged.Report with { Incomplete = incomplete } }, cause.InnerException!);
+    }
+
+    /// <summary>The cause's account, with every part's failed hosts, flows not tested and rule sets not run.</summary>
+    private static IncompleteRun? MergeIncomplete(IncompleteRun? cause, IEnumerable<IncompleteRun?> all)
+    {
+        var parts = all.OfType<IncompleteRun>().ToList();
+        return cause is null
+            ? null
+            : cause with
+            {
+                RepetitionsDone = parts.Min(p => p.RepetitionsDone),
+                RuleSetsNotRun = [.. parts.SelectMany(p => p.RuleSetsNotRun).Distinct()],
+                HostFailures = [.. parts.SelectMany(p => p.HostFailures)],
+                NotTested = parts.Any(p => p.NotTested is not null) ? [.. parts.SelectMany(p => p.NotTested ?? [])] : null,
+            };
     }
 
     /// <summary>

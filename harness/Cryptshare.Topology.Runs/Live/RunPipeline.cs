@@ -19,8 +19,16 @@ public sealed record RunOptions(string OutputFolder, int Repeats = 1, bool Keep 
 /// <summary>
 /// A finished <c>run</c>: the report (diagnosis attached) as written, where the oracle and the
 /// kernel part, the judgement, the files written, and the run id when the topology was left up.
+/// A run that stopped before its end (a signal, the engine, the firewall, a failure of the harness)
+/// still has its reports, marked incomplete; <see cref="Stopped"/> is then what stopped it.
 /// </summary>
-public sealed record RunResult(MatrixReport Report, IReadOnlyList<MatrixFinding> Findings, Judgement Judgement, IReadOnlyList<string> Written, string? LeftRunning);
+public sealed record RunResult(
+    MatrixReport Report,
+    IReadOnlyList<MatrixFinding> Findings,
+    Judgement Judgement,
+    IReadOnlyList<string> Written,
+    string? LeftRunning,
+    Exception? Stopped = null);
 
 /// <summary>
 /// The <c>run</c> use-case: take this job's share of the rule sets (<see cref="RuleSetShard"/>), prepare
@@ -44,7 +52,8 @@ public static class RunPipeline
 
     /// <summary>
     /// Runs the prepared inputs. Whatever happens, what this run started is removed unless
-    /// <see cref="RunOptions.Keep"/> asked to keep a topology that came up.
+    /// <see cref="RunOptions.Keep"/> asked to keep a topology that came up and ran to its end. Once
+    /// the matrix has begun, its reports are written whatever stops it, with what was measured.
     /// </summary>
     public static async Task<RunResult> RunAsync(MatrixInputs inputs, RunOptions options, IProgress<string>? progress, CancellationToken ct)
     {
@@ -53,26 +62,72 @@ public static class RunPipeline
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Parallel, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.Parallel, RunOptions.MaxParallel);
         var started = new List<LiveMatrix>();
+        Exception? stopped = null;
         try
         {
-            // A shard may hold none of the rule sets: then nothing starts, and the report says so by being empty.
-            var run = inputs.RuleSets.Count == 0
-                ? new MatrixRun(new MatrixReport([], new ReportTimings(0, 0)), [])
-                : await ParallelMatrix.RunAsync(inputs, options.Parallel, options.Repeats, started, progress, ct);
-            var (report, judgement) = JudgeMatrix(run.Report, inputs, await ParsedJson.ParseAsync(inputs, ct));
+            MatrixRun run;
+            try
+            {
+                // A shard may hold none of the rule sets: then nothing starts, and the report says so by being empty.
+                run = inputs.RuleSets.Count == 0
+                    ? new MatrixRun(new MatrixReport([], new ReportTimings(0, 0)), [])
+                    : await ParallelMatrix.RunAsync(inputs, options.Parallel, options.Repeats, started, progress, ct);
+            }
+            catch (MatrixCutShortException cut)
+            {
+                (run, stopped) = (cut.Partial, cut.InnerException!);
+            }
+
+            IReadOnlyDictionary<string, RuleSetJson>? parsed = null;
+            if (stopped is null)
+            {
+                try
+                {
+                    parsed = await ParsedJson.ParseAsync(inputs, ct);
+                }
+                catch (OperationCanceledException signal) when (ct.IsCancellationRequested)
+                {
+                    // The matrix ran to its end: its reports are written all the same (the diagnosis
+                    // then goes without nft's compiled rule set), and the signal still ends the verb.
+                    stopped = signal;
+                }
+            }
+
+            var (report, judgement) = JudgeMatrix(run.Report, inputs, parsed);
             var written = ReportFolder.Write(options.OutputFolder, report, inputs.Topology);
-            return new RunResult(report, run.Findings, judgement, written, options.Keep && started.Count > 0 ? HarnessLabels.CurrentRun : null);
+            return new RunResult(report, run.Findings, judgement, written, options.Keep && started.Count > 0 && stopped is null ? HarnessLabels.CurrentRun : null, stopped);
         }
         finally
         {
-            // --keep keeps what came up, also when the run failed afterwards (to look at it by hand).
-            if (!options.Keep || started.Count == 0)
+            // --keep keeps what came up and ran to its end (to look at it by hand); a stopped run is removed.
+            if (started.Count == 0 || !options.Keep || stopped is not null)
             {
-                await Task.WhenAll(started.Select(live => live.DisposeAsync().AsTask()));
-
-                // The label sweep also takes what a failed start left (and the preflight's container).
-                await HarnessJanitor.RemoveAsync(HarnessLabels.CurrentRun, CancellationToken.None);
+                var notRemoved = await RemoveAsync(started);
+                if (notRemoved is not null)
+                {
+                    progress?.Report(notRemoved);
+                }
             }
+        }
+    }
+
+    /// <summary>
+    /// Removes what this run started: the topology, then a label sweep that also takes what a failed
+    /// start left (and the preflight's container). When the engine does not answer, says what to do
+    /// once it does instead of failing over it.
+    /// </summary>
+    private static async Task<string?> RemoveAsync(IReadOnlyList<LiveMatrix> started)
+    {
+        await Task.WhenAll(started.Select(live => live.DisposeAsync().AsTask()));
+
+        try
+        {
+            await HarnessJanitor.RemoveAsync(HarnessLabels.CurrentRun, CancellationToken.None);
+            return null;
+        }
+        catch (Exception)
+        {
+            return $"what this run started could not be removed: the Docker engine does not answer. Once it answers: cryptshare-topology clean --run {HarnessLabels.CurrentRun}";
         }
     }
 

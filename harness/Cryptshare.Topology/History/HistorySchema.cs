@@ -69,6 +69,15 @@ public static class HistorySchema
                 CHECK (run_group IS NULL OR length(run_group) BETWEEN 1 AND 200);
             CREATE INDEX runs_by_group ON runs (run_group) WHERE run_group IS NOT NULL;
             """),
+        new(4, "host-failed flows and incomplete runs", """
+            -- A flow whose host failed during the run was not tested: the harness's word, not a firewall's.
+            ALTER DOMAIN verdict DROP CONSTRAINT verdict_check;
+            ALTER DOMAIN verdict ADD CONSTRAINT verdict_check
+                CHECK (VALUE IN ('allowed', 'dropped', 'rejected', 'broken', 'unroutable', 'host-failed'));
+
+            -- report.json's incomplete section (why the run did not test everything); null for a complete run.
+            ALTER TABLE runs ADD COLUMN incomplete jsonb;
+            """),
     ];
 
     public static int LatestVersion => Migrations[^1].Version;

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Cryptshare.Topology.Model;
 using Cryptshare.Topology.Reports;
 using Npgsql;
@@ -45,8 +46,8 @@ internal static class RunWriter
 
         long runId;
         await using (var insertRun = new NpgsqlCommand("""
-            INSERT INTO runs (started_at, harness_version, git_commit, topology_name, topology_sha256, topology_up_ms, matrix_ms, run_group)
-            VALUES (@started_at, @harness_version, @git_commit, @topology_name, @topology_sha256, @topology_up_ms, @matrix_ms, @run_group)
+            INSERT INTO runs (started_at, harness_version, git_commit, topology_name, topology_sha256, topology_up_ms, matrix_ms, run_group, incomplete)
+            VALUES (@started_at, @harness_version, @git_commit, @topology_name, @topology_sha256, @topology_up_ms, @matrix_ms, @run_group, @incomplete)
             RETURNING id
             """, connection))
         {
@@ -59,6 +60,10 @@ internal static class RunWriter
             insertRun.Parameters.AddWithValue("topology_up_ms", report.Timings.TopologyUpMs);
             insertRun.Parameters.AddWithValue("matrix_ms", report.Timings.MatrixMs);
             insertRun.Parameters.Add(new NpgsqlParameter<string?>("run_group", NpgsqlDbType.Text) { TypedValue = run.RunGroup });
+            insertRun.Parameters.Add(new NpgsqlParameter<string?>("incomplete", NpgsqlDbType.Jsonb)
+            {
+                TypedValue = report.Incomplete is null ? null : JsonSerializer.Serialize(report.Incomplete, MatrixReport.Json),
+            });
             runId = (long)(await insertRun.ExecuteScalarAsync(ct))!;
         }
 

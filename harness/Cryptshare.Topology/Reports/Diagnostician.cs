@@ -15,7 +15,8 @@ public static class Diagnostician
     public static IReadOnlyList<DiagnosisLine> Diagnose(RuleSetReport ruleSet, DiagnosisContext context)
     {
         var lines = new List<DiagnosisLine>();
-        foreach (var flow in ruleSet.Flows)
+        // A flow whose host failed was not tested: nothing is known of what the rule set does to it.
+        foreach (var flow in ruleSet.Flows.Where(f => f.Observed.IsTested()))
         {
             var blocked = flow.Required && flow.Observed != Verdict.Allowed;
             var exposed = flow.Exposure && flow.Observed == Verdict.Allowed;

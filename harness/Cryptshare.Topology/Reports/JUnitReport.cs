@@ -11,22 +11,32 @@ namespace Cryptshare.Topology.Reports;
 /// <c>ruleset/flow-id/from-zone</c>, so that CI systems (Jenkins, GitLab, GitHub, Azure DevOps)
 /// show the matrix natively. A case fails when the observed verdict differs from the expected one;
 /// where a rule set has no expectations (a customer's), it fails when the diagnosis names the flow
-/// (a required flow blocked, or a closed one open).
+/// (a required flow blocked, or a closed one open). A flow whose host failed is an error (the
+/// harness could not test it), never a failure; an incomplete run adds a suite <c>run</c> whose one
+/// case, <c>complete</c>, is an error giving the reason, so CI shows why the matrix is short.
 /// </summary>
 public static class JUnitReport
 {
     public const string FileName = "junit.xml";
 
+    /// <summary>The name of the suite an incomplete run adds.</summary>
+    public const string IncompleteSuite = "run";
+
     public static XDocument Build(MatrixReport report)
     {
         var suites = report.RuleSets.Select(Suite).ToList();
+        if (report.Incomplete is { } incomplete)
+        {
+            suites.Add(Incomplete(incomplete));
+        }
+
         return new XDocument(
             new XDeclaration("1.0", "utf-8", null),
             new XElement("testsuites",
                 new XAttribute("name", "cryptshare-topology"),
                 new XAttribute("tests", suites.Sum(s => (int)s.Attribute("tests")!)),
                 new XAttribute("failures", suites.Sum(s => (int)s.Attribute("failures")!)),
-                new XAttribute("errors", 0),
+                new XAttribute("errors", suites.Sum(s => (int)s.Attribute("errors")!)),
                 new XAttribute("time", Seconds(report.Timings.TopologyUpMs + report.Timings.MatrixMs)),
                 suites));
     }
@@ -45,7 +55,7 @@ public static class JUnitReport
             new XAttribute("name", ruleSet.Name),
             new XAttribute("tests", cases.Count),
             new XAttribute("failures", cases.Count(c => c.Element("failure") is not null)),
-            new XAttribute("errors", 0),
+            new XAttribute("errors", cases.Count(c => c.Element("error") is not null)),
             new XAttribute("skipped", 0),
             new XAttribute("time", Seconds(ruleSet.Flows.Sum(f => f.ElapsedMs))),
             new XElement("properties",
@@ -62,7 +72,14 @@ public static class JUnitReport
             new XAttribute("name", XmlText.Clean($"{ruleSet.Name}/{flow.Id}/{flow.From}")),
             new XAttribute("time", Seconds(flow.ElapsedMs)));
 
-        if (flow.Expected is { } expected && expected != flow.Observed)
+        if (!flow.Observed.IsTested())
+        {
+            testCase.Add(new XElement("error",
+                new XAttribute("type", flow.Observed.ToWord()),
+                new XAttribute("message", XmlText.Clean(flow.Detail)),
+                Detail(flow, rule, diagnosis)));
+        }
+        else if (flow.Expected is { } expected && expected != flow.Observed)
         {
             testCase.Add(new XElement("failure",
                 new XAttribute("type", "verdict-mismatch"),
@@ -79,6 +96,31 @@ public static class JUnitReport
 
         testCase.Add(new XElement("system-out", Detail(flow, rule, diagnosis)));
         return testCase;
+    }
+
+    private static XElement Incomplete(IncompleteRun incomplete)
+    {
+        var text = new StringBuilder().AppendLine(incomplete.Reason);
+        foreach (var line in incomplete.Account())
+        {
+            text.AppendLine(line);
+        }
+
+        return new XElement("testsuite",
+            new XAttribute("name", IncompleteSuite),
+            new XAttribute("tests", 1),
+            new XAttribute("failures", 0),
+            new XAttribute("errors", 1),
+            new XAttribute("skipped", 0),
+            new XAttribute("time", Seconds(0)),
+            new XElement("testcase",
+                new XAttribute("classname", IncompleteSuite),
+                new XAttribute("name", "complete"),
+                new XAttribute("time", Seconds(0)),
+                new XElement("error",
+                    new XAttribute("type", incomplete.Cause),
+                    new XAttribute("message", XmlText.Clean(incomplete.Reason)),
+                    XmlText.Clean(text.ToString()))));
     }
 
     private static string Detail(FlowReport flow, string rule, DiagnosisLine? diagnosis)

@@ -47,7 +47,7 @@ public sealed class HistoryStoreTests
         await using var second = new HistoryStore(connectionString);
         Assert.That(await second.MigrateAsync(), Is.Empty, "a second open applies nothing");
         Assert.That(await SchemaVersionsAsync(connectionString), Is.EqualTo(afterFirst), "schema_version is untouched");
-        Assert.That(afterFirst.Select(v => v.Item1), Is.EqualTo(new[] { 1, 2, 3 }));
+        Assert.That(afterFirst.Select(v => v.Item1), Is.EqualTo(new[] { 1, 2, 3, 4 }));
     }
 
     [Test]
@@ -57,7 +57,7 @@ public sealed class HistoryStoreTests
         await using var a = new HistoryStore(connectionString);
         await using var b = new HistoryStore(connectionString);
         var applied = await Task.WhenAll(a.MigrateAsync(), b.MigrateAsync());
-        Assert.That(applied.SelectMany(v => v).Order(), Is.EqualTo(new[] { 1, 2, 3 }), "each migration applied by exactly one of them");
+        Assert.That(applied.SelectMany(v => v).Order(), Is.EqualTo(new[] { 1, 2, 3, 4 }), "each migration applied by exactly one of them");
     }
 
     [Test]
@@ -203,6 +203,39 @@ public sealed class HistoryStoreTests
             new object?[] { Documented, DocumentedV1, "admin-https", "admin", "cs-server", 8080, null, "allowed", "allowed", "admin from the admin zone", 12L, "HTTP 200", true, false },
             new object?[] { Documented, DocumentedV1, "ssh-shell", "internet", "cs-server", 22, "dropped", "dropped", null, null, 2001L, "no answer", false, true },
         }));
+    }
+
+    /// <summary>A run that lost a host: its host-failed flows and its incomplete section are kept, and read back as they were written.</summary>
+    [Test]
+    public async Task AnIncompleteRunKeepsItsHostFailedFlowsAndWhy()
+    {
+        var connectionString = await _databases.CreateAsync();
+        await using var store = new HistoryStore(connectionString);
+        var incomplete = new IncompleteRun(IncompleteCauses.HostFailed, "ldap (ldap, zone intranet) failed in repetition 1, rule set 01-documented: killed.",
+            FirstNight, 1, 1, [], [new HostFailureReport("ldap", "ldap", "intranet", "killed", 137, "its container was killed", 1, Documented, ["slapd"])]);
+        var report = Report(DocumentedV1, Verdict.Dropped, withCustomer: false);
+        report = report with
+        {
+            RuleSets = [report.RuleSets[0] with { Flows = [.. report.RuleSets[0].Flows.Select(f => f.Id == "ldaps" ? f with { Observed = Verdict.HostFailed } : f)] }],
+            Incomplete = incomplete,
+        };
+        var first = await store.SaveRunAsync(Night(0), Report(DocumentedV1, Verdict.Dropped, withCustomer: false));
+        var second = await store.SaveRunAsync(Night(1), report);
+
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await using var command = dataSource.CreateCommand("SELECT id, incomplete ->> 'cause', incomplete -> 'hostFailures' -> 0 ->> 'host' FROM runs ORDER BY id");
+        var rows = new List<(long, string?, string?)>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                rows.Add((reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
+            }
+        }
+
+        Assert.That(rows, Is.EqualTo(new[] { (first, (string?)null, (string?)null), (second, "host-failed", "ldap") }));
+        var ldaps = (await store.DiffAsync(first, second)).Single(d => d.FlowId == "ldaps");
+        Assert.That((ldaps.ObservedA, ldaps.ObservedB), Is.EqualTo(((Verdict?)Verdict.Allowed, (Verdict?)Verdict.HostFailed)), "the word reads back");
     }
 
     [Test]

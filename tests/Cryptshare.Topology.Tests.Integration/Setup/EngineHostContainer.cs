@@ -32,6 +32,9 @@ internal sealed class EngineHostContainer : IAsyncDisposable
 
     private EngineHostContainer(IContainer container) => _container = container;
 
+    /// <summary>The container, for what a caller adds to it (a published port of the nested engine).</summary>
+    public IContainer Container => _container;
+
     /// <summary>Starts the machine; <paramref name="configure"/> adds to its container (a published port, a tmpfs) before it is created.</summary>
     public static async Task<EngineHostContainer> StartAsync(CancellationToken ct, Func<ContainerBuilder, ContainerBuilder>? configure = null)
     {
