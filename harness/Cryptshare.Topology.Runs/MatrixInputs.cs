@@ -80,7 +80,7 @@ public sealed record MatrixInputs(TopologyDefinition Topology, FlowCatalog Catal
                     warn($"{ruleSet.SourceFile}:{rule.Line}: not translated, left out of the test: {rule.Rule}");
                 }
 
-                loaded = ruleSet with { Text = translation.NftText };
+                loaded = ruleSet with { Text = translation.NftText, SavedText = ruleSet.Text };
             }
 
             await preflight.CheckAsync(loaded, ct: ct);

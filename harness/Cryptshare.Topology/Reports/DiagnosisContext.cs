@@ -17,13 +17,23 @@ public sealed class DiagnosisContext
         Topology = topology;
         if (ruleSet is not null && parsed is not null)
         {
-            Perimeter = RuleSetRules.Perimeter(Path.GetFileName(ruleSet.SourceFile), ruleSet.Text, parsed.Firewall);
+            Perimeter = RuleSetRules.Perimeter(Path.GetFileName(ruleSet.SourceFile), ruleSet.Text, parsed.Firewall, ruleSet.SavedText is not null);
             if (ruleSet.HostFirewall is { } host && parsed.HostFirewall is { } hostJson)
             {
                 HostFirewall = RuleSetRules.HostFirewall(ruleSet.Name + RuleSetLoader.HostFirewallSuffix, host, hostJson);
             }
+
+            if (topology is not null)
+            {
+                _proof = new Lazy<FixProof?>(() => FixProof.TryFor(topology, catalog, ruleSet, parsed.Firewall, parsed.HostFirewall));
+            }
         }
     }
+
+    private readonly Lazy<FixProof?> _proof = new(() => null);
+
+    /// <summary>The rule set's proof of a fix (apply to a copy, predict again), when rules and topology are known.</summary>
+    public FixProof? Proof => _proof.Value;
 
     public FlowCatalog Catalog { get; }
 

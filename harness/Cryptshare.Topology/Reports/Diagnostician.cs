@@ -15,16 +15,22 @@ public static class Diagnostician
     public static IReadOnlyList<DiagnosisLine> Diagnose(RuleSetReport ruleSet, DiagnosisContext context)
     {
         var lines = new List<DiagnosisLine>();
+        var diagnosed = new Dictionary<string, bool>();
+        foreach (var flow in ruleSet.Flows.Where(f => IsBlocked(f) || IsExposed(f)))
+        {
+            diagnosed.TryAdd(RuleSet.Key(flow.Id, flow.From), IsBlocked(flow));
+        }
+
         foreach (var flow in ruleSet.Flows)
         {
-            var blocked = flow.Required && flow.Observed != Verdict.Allowed;
-            var exposed = flow.Exposure && flow.Observed == Verdict.Allowed;
+            var blocked = IsBlocked(flow);
+            var exposed = IsExposed(flow);
             if (!blocked && !exposed)
             {
                 continue;
             }
 
-            var facts = new FlowUnderDiagnosis(flow, context.Catalog.Find(flow.Id), ruleSet, flow.DecidingRule, context);
+            var facts = new FlowUnderDiagnosis(flow, context.Catalog.Find(flow.Id), ruleSet, flow.DecidingRule, context) { Diagnosed = diagnosed };
             var severity = exposed ? DiagnosisSeverity.Exposed
                 : flow.Observed == Verdict.Unroutable ? DiagnosisSeverity.Inconclusive
                 : DiagnosisSeverity.Blocked;
@@ -41,6 +47,10 @@ public static class Diagnostician
 
         return lines;
     }
+
+    private static bool IsBlocked(FlowReport flow) => flow.Required && flow.Observed != Verdict.Allowed;
+
+    private static bool IsExposed(FlowReport flow) => flow.Exposure && flow.Observed == Verdict.Allowed;
 
     /// <summary>The rule set's report with its diagnosis attached.</summary>
     public static RuleSetReport Attach(RuleSetReport ruleSet, DiagnosisContext context) =>

@@ -17,10 +17,16 @@ public sealed class RuleSetRules
 {
     private readonly NftOracle _compiled;
     private readonly IReadOnlyList<LocatedRule> _rules;
+    private readonly string _json;
+    private NftJsonEdit? _structure;
+    private IReadOnlyDictionary<(string Family, string Table, string Chain), HashSet<string>>? _hooks;
 
-    private RuleSetRules(string file, NftOracle compiled, RuleLines lines)
+    private RuleSetRules(string file, NftOracle compiled, RuleLines lines, string text, string nftJson, bool iptables = false)
     {
         File = file;
+        Text = text;
+        IsIptablesSave = iptables;
+        _json = nftJson;
         _compiled = compiled;
         _rules = compiled.RuleFacts
             .GroupBy(f => (f.Rule.Family, f.Rule.Table, f.Rule.Chain))
@@ -30,8 +36,11 @@ public sealed class RuleSetRules
     }
 
     /// <summary>The perimeter firewall's rule set: the file as loaded (an iptables-save file in its translation, line for line) and nft's JSON of it.</summary>
-    public static RuleSetRules Perimeter(string file, string loadedText, string nftJson) =>
-        new(file, NftOracle.FromJson(HarnessTables.Without(nftJson)), RuleLines.OfFile(loadedText));
+    public static RuleSetRules Perimeter(string file, string loadedText, string nftJson, bool iptablesSave = false)
+    {
+        var json = HarnessTables.Without(nftJson);
+        return new(file, NftOracle.FromJson(json), RuleLines.OfFile(loadedText), loadedText, json, iptablesSave);
+    }
 
     /// <summary>
     /// The server's own firewall: its file holds bare statements that the server includes into the
@@ -43,11 +52,36 @@ public sealed class RuleSetRules
         var chain = compiled.RuleFacts.Where(f => f.Rule.Table == HostFirewallTable.Name && f.Rule.Chain == HostFirewallTable.Chain).ToList();
         var own = RuleLines.OfStatements(statements, HostFirewallTable.Family, HostFirewallTable.Name, HostFirewallTable.Chain, 0)
             .CountOf(HostFirewallTable.Family, HostFirewallTable.Name, HostFirewallTable.Chain);
-        return new RuleSetRules(file, compiled, RuleLines.OfStatements(statements, HostFirewallTable.Family, HostFirewallTable.Name, HostFirewallTable.Chain, Math.Max(0, chain.Count - own)));
+        return new RuleSetRules(file, compiled, RuleLines.OfStatements(statements, HostFirewallTable.Family, HostFirewallTable.Name, HostFirewallTable.Chain, Math.Max(0, chain.Count - own)), statements, nftJson);
     }
 
     /// <summary>The file's name as the diagnosis prints it (without folders).</summary>
     public string File { get; }
+
+    /// <summary>The text the lines are of (an iptables-save file: its translation).</summary>
+    public string Text { get; }
+
+    /// <summary>The customer's file is iptables-save output: fixes are written as iptables rules.</summary>
+    public bool IsIptablesSave { get; }
+
+    /// <summary>The rule set's structure in nft's JSON: base chains, jumps, sets.</summary>
+    public NftJsonEdit Structure => _structure ??= new NftJsonEdit(_json);
+
+    /// <summary>The compiled rule a reference names (by family, table, chain and handle), with its line; null for a policy or an unknown rule.</summary>
+    public LocatedRule? Locate(RuleReference? rule) =>
+        rule?.Handle is null ? null : _rules.FirstOrDefault(r => RuleReference.Same(r.Facts.Rule, rule));
+
+    /// <summary>The first rule of a chain in the file, or null when the chain has none.</summary>
+    public LocatedRule? FirstIn(string family, string table, string chain) =>
+        _rules.FirstOrDefault(r => r.Facts.Rule.Family == family && r.Facts.Rule.Table == table && r.Facts.Rule.Chain == chain);
+
+    /// <summary>The last rule of a chain in the file, or null when the chain has none.</summary>
+    public LocatedRule? LastIn(string family, string table, string chain) =>
+        _rules.LastOrDefault(r => r.Facts.Rule.Family == family && r.Facts.Rule.Table == table && r.Facts.Rule.Chain == chain);
+
+    /// <summary>The hooks whose base chains reach a chain (directly or by jump and goto).</summary>
+    public IReadOnlySet<string> HooksReaching(string family, string table, string chain) =>
+        (_hooks ??= Structure.HooksReaching()).GetValueOrDefault((family, table, chain)) ?? [];
 
     /// <summary>Rules that accept traffic to a destination port (a port condition that admits it), in file order.</summary>
     public IEnumerable<LocatedRule> Accepting(int port) => _rules.Where(r => r.Facts.Accepts && r.Facts.IsAboutDestinationPort(port));
