@@ -34,6 +34,7 @@ public static class Diagnostician
             var severity = exposed ? DiagnosisSeverity.Exposed
                 : flow.Observed == Verdict.Unroutable ? DiagnosisSeverity.Inconclusive
                 : DiagnosisSeverity.Blocked;
+            var advice = exposed ? FixAdvisor.ForExposed(facts) : FixAdvisor.ForBlocked(facts);
             lines.Add(new DiagnosisLine(
                 flow.Id,
                 flow.From,
@@ -42,7 +43,7 @@ public static class Diagnostician
                 severity,
                 Message(facts, severity),
                 facts.Deciding?.ToString() ?? NoRuleRecorded,
-                exposed ? FixAdvisor.ForExposed(facts) : FixAdvisor.ForBlocked(facts)));
+                advice.Text) { Proven = advice.Proven });
         }
 
         return lines;
@@ -53,8 +54,11 @@ public static class Diagnostician
     private static bool IsExposed(FlowReport flow) => flow.Exposure && flow.Observed == Verdict.Allowed;
 
     /// <summary>The rule set's report with its diagnosis attached.</summary>
-    public static RuleSetReport Attach(RuleSetReport ruleSet, DiagnosisContext context) =>
-        ruleSet with { Diagnosis = Diagnose(ruleSet, context) };
+    public static RuleSetReport Attach(RuleSetReport ruleSet, DiagnosisContext context)
+    {
+        var located = ruleSet with { Flows = ruleSet.Flows.Select(f => f with { DecidingRule = context.Located(f.DecidingRule) }).ToList() };
+        return located with { Diagnosis = Diagnose(located, context) };
+    }
 
     /// <summary>
     /// Every rule set of a report with its diagnosis; the rule sets and nft's JSON of them
@@ -85,9 +89,15 @@ public static class Diagnostician
         return report with
         {
             RuleSets = report.RuleSets
-                .Select(r => r with { Diagnosis = Diagnose(r.AsPredicted(), new DiagnosisContext(catalog, topology, byName.GetValueOrDefault(r.Name), parsed?.GetValueOrDefault(r.Name))) })
+                .Select(r => Attach(r, new DiagnosisContext(catalog, topology, byName.GetValueOrDefault(r.Name), parsed?.GetValueOrDefault(r.Name))))
                 .ToList(),
         };
+    }
+
+    private static StaticRuleSetReport Attach(StaticRuleSetReport ruleSet, DiagnosisContext context)
+    {
+        var located = ruleSet with { Flows = ruleSet.Flows.Select(f => f with { DecidingRule = context.Located(f.DecidingRule) }).ToList() };
+        return located with { Diagnosis = Diagnose(located.AsPredicted(), context) };
     }
 
     private static string Message(FlowUnderDiagnosis facts, DiagnosisSeverity severity)

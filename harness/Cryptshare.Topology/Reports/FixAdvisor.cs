@@ -29,11 +29,11 @@ public static class FixAdvisor
     ];
 
     /// <summary>A required flow that does not work: what to change so that it does.</summary>
-    public static string ForBlocked(FlowUnderDiagnosis flow)
+    public static Advice ForBlocked(FlowUnderDiagnosis flow)
     {
         if ((HarnessRouting(flow) ?? ProtocolFailed(flow)) is { } notTheRules)
         {
-            return notTheRules;
+            return new Advice(notTheRules, null);
         }
 
         var hint = BlockedHints.Select(h => h(flow)).FirstOrDefault(h => h is not null) ?? NothingOpens(flow);
@@ -41,7 +41,7 @@ public static class FixAdvisor
     }
 
     /// <summary>A flow the documentation keeps closed that is open: what to change so that it closes.</summary>
-    public static string ForExposed(FlowUnderDiagnosis flow)
+    public static Advice ForExposed(FlowUnderDiagnosis flow)
     {
         var rule = AcceptingRule(flow);
         if (flow.Definition is { } definition && definition.Required != "never" && flow.SourceRole == ZoneRoles.Internet)
@@ -55,23 +55,23 @@ public static class FixAdvisor
     /// <summary>Why a flow is as it is, and the changes particular to that cause (tried before the general ones).</summary>
     private sealed record Hint(string Why, IEnumerable<ProposedChange> Changes);
 
-    private static string Proven(FlowUnderDiagnosis flow, Hint hint, bool wantAllowed)
+    private static Advice Proven(FlowUnderDiagnosis flow, Hint hint, bool wantAllowed)
     {
         if (flow.Context.Proof is { } proof)
         {
             if (flow.Prediction is { Verdict: { } predicted } && predicted != flow.Flow.Observed)
             {
-                return $"{hint.Why}; {NoSingleRuleFix} that could be checked: the oracle predicts {predicted.ToWord()} where the probe saw {flow.Flow.Observed.ToWord()}; {DecidedAt(flow)}";
+                return new Advice($"{hint.Why}; {NoSingleRuleFix} that could be checked: the oracle predicts {predicted.ToWord()} where the probe saw {flow.Flow.Observed.ToWord()}; {DecidedAt(flow)}", null);
             }
 
             var changes = hint.Changes.Concat(FixChanges.General(flow, wantAllowed));
             if (proof.FirstProven(changes, flow.Key, wantAllowed, flow.Diagnosed) is { } proven)
             {
-                return $"{hint.Why}: {proven.Change.Text} ({Checked(proven, wantAllowed)})";
+                return new Advice($"{hint.Why}: {proven.Change.Text} ({Checked(proven, wantAllowed)})", proven);
             }
         }
 
-        return $"{hint.Why}; {NoSingleRuleFix}: {DecidedAt(flow)}";
+        return new Advice($"{hint.Why}; {NoSingleRuleFix}: {DecidedAt(flow)}", null);
     }
 
     private static string Checked(ProvenChange proven, bool wantAllowed)
@@ -246,7 +246,7 @@ public static class FixAdvisor
             return null;
         }
 
-        var openers = perimeter.Accepting(flow.Flow.Port).ToList();
+        var openers = perimeter.Accepting(flow.Flow.Port).Where(r => r.Facts.NamesInputInterface(flow.SourceInterface)).ToList();
         var forInput = openers.Where(r => !perimeter.HooksReaching(r.Facts.Rule.Family, r.Facts.Rule.Table, r.Facts.Rule.Chain).Contains("forward")
             && perimeter.HooksReaching(r.Facts.Rule.Family, r.Facts.Rule.Table, r.Facts.Rule.Chain).Contains("input")).ToList();
         if (forInput.Count == 0 || forInput.Count != openers.Count)
@@ -256,9 +256,11 @@ public static class FixAdvisor
 
         var opener = forInput[0];
         var chain = opener.Facts.Rule.Chain;
-        var ufw = chain.StartsWith("ufw-", StringComparison.Ordinal)
-            ? " (ufw writes `ufw allow` rules there; traffic through the firewall needs `ufw route allow in on … out on …`)"
-            : string.Empty;
+        var outInterface = flow.DestinationHost is { } host ? flow.Context.Topology?.Zones.FirstOrDefault(z => z.Name == host.Zone)?.Interface : null;
+        var ufw = !chain.StartsWith("ufw-", StringComparison.Ordinal) ? string.Empty
+            : flow.DestinationHost is { } destination && outInterface is not null
+                ? $" (ufw writes `ufw allow` rules there; traffic through the firewall needs `ufw route allow in on {flow.SourceInterface} out on {outInterface} to {destination.Address} port {flow.Flow.Port} proto tcp`)"
+                : " (ufw writes `ufw allow` rules there; traffic through the firewall needs `ufw route allow in on … out on …`)";
         return new Hint($"{perimeter.Describe(opener)} accepts tcp port {flow.Flow.Port} in chain {chain}, which only the input hook reaches: traffic to the firewall itself, not traffic through it to {flow.Flow.To}{ufw}", []);
     }
 
@@ -303,6 +305,9 @@ public static class FixAdvisor
         return "the rule that accepts it";
     }
 }
+
+/// <summary>A fix as the diagnosis prints it, and the change it proposes as proven (null: none proposed).</summary>
+public sealed record Advice(string Text, ProvenChange? Proven);
 
 /// <summary>LDAPS's port, and the number the vendor's table prints for it.</summary>
 public static class LdapsPorts

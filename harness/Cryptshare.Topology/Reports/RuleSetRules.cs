@@ -35,11 +35,16 @@ public sealed class RuleSetRules
             .ToList();
     }
 
-    /// <summary>The perimeter firewall's rule set: the file as loaded (an iptables-save file in its translation, line for line) and nft's JSON of it.</summary>
-    public static RuleSetRules Perimeter(string file, string loadedText, string nftJson, bool iptablesSave = false)
+    /// <summary>
+    /// The perimeter firewall's rule set: the file as loaded and nft's JSON of it; for an
+    /// iptables-save file the loaded text is its translation and <paramref name="savedText"/> the
+    /// file as sent, whose lines every rule is placed on.
+    /// </summary>
+    public static RuleSetRules Perimeter(string file, string loadedText, string nftJson, string? savedText = null)
     {
         var json = HarnessTables.Without(nftJson);
-        return new(file, NftOracle.FromJson(json), RuleLines.OfFile(loadedText), loadedText, json, iptablesSave);
+        var lines = savedText is null ? RuleLines.OfFile(loadedText) : RuleLines.OfIptablesSave(savedText, loadedText);
+        return new(file, NftOracle.FromJson(json), lines, savedText ?? loadedText, json, savedText is not null);
     }
 
     /// <summary>
@@ -58,7 +63,7 @@ public sealed class RuleSetRules
     /// <summary>The file's name as the diagnosis prints it (without folders).</summary>
     public string File { get; }
 
-    /// <summary>The text the lines are of (an iptables-save file: its translation).</summary>
+    /// <summary>The customer's file as sent (the lines are of it).</summary>
     public string Text { get; }
 
     /// <summary>The customer's file is iptables-save output: fixes are written as iptables rules.</summary>

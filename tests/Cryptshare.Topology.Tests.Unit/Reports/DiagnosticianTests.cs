@@ -44,6 +44,33 @@ public sealed class DiagnosticianTests
     }
 
     [Test]
+    public void AnIptablesSaveFileWithACommentHeaderIsCitedByItsOwnLines()
+    {
+        // iptables-restore-translate drops comments, so the same translation stands for the file
+        // with a header; its lines would be off by the header's length.
+        const string header = "# Sent by ACME's admin on Monday\n# iptables-save on fw-01, before the change\n# (the dump follows)\n";
+        var (ruleSet, parsed) = Customer("directory-686.rules.nft", "directory-686.rules", header);
+        var context = new DiagnosisContext(SampleMatrix.Catalog, SampleMatrix.Topology, ruleSet, parsed);
+        var report = Diagnostician.Attach(SampleMatrix.Report(ruleSet, OnlyLdapsDropped, parsed: parsed), context);
+        var file = ruleSet.SavedText!.Split('\n');
+        var cited = report.Diagnosis!.SelectMany(l => new[] { l.Rule, l.Fix })
+            .Concat(report.Flows.Select(f => f.DecidingRule?.ToString() ?? string.Empty))
+            .SelectMany(text => System.Text.RegularExpressions.Regex.Matches(text, @"customer\.rules:(\d+)(?: \(""([^""]*)""\))?"))
+            .ToList();
+        Assert.That(cited, Is.Not.Empty, "the diagnosis names rules by line");
+        Assert.That(report.Diagnosis!.Single().Fix, Does.StartWith("customer.rules:7 (\"directory\") opens 686"));
+        foreach (var match in cited)
+        {
+            var line = file[int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) - 1];
+            Assert.That(line, Does.StartWith("-A "), match.Value);
+            if (match.Groups[2].Success)
+            {
+                Assert.That(line, Does.Contain($"--comment \"{match.Groups[2].Value}\""), match.Value);
+            }
+        }
+    }
+
+    [Test]
     public void A686InACommentIsNotAnOpenPort()
     {
         var (ruleSet, parsed) = Customer("ldaps-not-686.nft", "ldaps-not-686");
@@ -195,6 +222,9 @@ public sealed class DiagnosticianTests
     private static Verdict? OnlyLdapsDropped(Flows.ProbeCase c) => c.Flow.Id == "ldaps" || c.Exposure ? Verdict.Dropped : Verdict.Allowed;
 
     /// <summary>A customer's rule set from parsed/ as `run` loads it (an iptables-save file in its translation), with nft's JSON of it.</summary>
-    private static (RuleSet RuleSet, RuleSetJson Parsed) Customer(string file, string name) =>
-        (new("customer", "/tmp/customer.rules", SampleMatrix.Text(file), null, new Dictionary<string, IPAddress>(), null), new RuleSetJson(SampleMatrix.Json(name), null));
+    private static (RuleSet RuleSet, RuleSetJson Parsed) Customer(string file, string name, string? header = null) =>
+        (new("customer", "/tmp/customer.rules", SampleMatrix.Text(file), null, new Dictionary<string, IPAddress>(), null)
+        {
+            SavedText = file.EndsWith(".rules.nft", StringComparison.Ordinal) ? header + SampleMatrix.Text(file[..^4]) : null,
+        }, new RuleSetJson(SampleMatrix.Json(name), null));
 }
