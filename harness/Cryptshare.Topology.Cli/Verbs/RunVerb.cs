@@ -47,7 +47,7 @@ internal static class RunVerb
             var result = await RunPipeline.RunAsync(inputs, new RunOptions(folder, parse.GetValue(repeat), parse.GetValue(keep)), ConsoleOutput.Progress(console), ct);
 
             MatrixTable.Write(console, result.Report);
-            FindingsText.Write(console, result.Findings);
+            FindingsText.Write(console, result.Findings, result.Coverage);
             FlakyTable.Write(console, result.Report.Flaky);
             JudgementText.Write(console, result.Judgement);
             console.MarkupLine($"reports: {Markup.Escape(string.Join(", ", result.Written))}");

@@ -14,7 +14,11 @@ public sealed record RunOptions(string OutputFolder, int Repeats = 1, bool Keep 
 /// A finished <c>run</c>: the report (diagnosis attached) as written, where the oracle and the
 /// kernel part, the judgement, the files written, and the run id when the topology was left up.
 /// </summary>
-public sealed record RunResult(MatrixReport Report, IReadOnlyList<MatrixFinding> Findings, Judgement Judgement, IReadOnlyList<string> Written, string? LeftRunning);
+public sealed record RunResult(MatrixReport Report, IReadOnlyList<MatrixFinding> Findings, Judgement Judgement, IReadOnlyList<string> Written, string? LeftRunning)
+{
+    /// <summary>How many flows of each rule set the oracle predicted: "oracle and kernel agree" holds only over those.</summary>
+    public IReadOnlyList<PredictionCoverage> Coverage { get; init; } = [];
+}
 
 /// <summary>
 /// The <c>run</c> use-case: prepare (an engine, every rule set checked by the firewall's nft,
@@ -45,9 +49,13 @@ public static class RunPipeline
             live = await LiveMatrix.StartAsync(inputs.Topology, inputs.Catalog, progress, ct);
             progress?.Report($"topology {inputs.Topology.Name} up in {live.Topology.UpTime.TotalSeconds:0.0} s");
             var run = await live.RunAsync(inputs.RuleSets, options.Repeats, progress, ct);
-            var (report, judgement) = JudgeMatrix(run.Report, inputs, await ParsedJson.ParseAsync(inputs, ct));
+            var parsed = await ParsedJson.ParseAsync(inputs, ct);
+            var (report, judgement) = JudgeMatrix(run.Report, inputs, parsed);
             var written = ReportFolder.Write(options.OutputFolder, report, inputs.Topology);
-            return new RunResult(report, run.Findings, judgement, written, options.Keep ? HarnessLabels.CurrentRun : null);
+            return new RunResult(report, run.Findings, judgement, written, options.Keep ? HarnessLabels.CurrentRun : null)
+            {
+                Coverage = PredictionCoverage.Of(report, inputs.Catalog, inputs.Topology, inputs.RuleSets, parsed),
+            };
         }
         finally
         {
