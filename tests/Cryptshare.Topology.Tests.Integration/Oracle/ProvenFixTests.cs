@@ -75,6 +75,7 @@ public sealed class ProvenFixTests
             var before = Predict(item.Inputs.Topology, cases, item.Json.Firewall, item.Json.HostFirewall);
             foreach (var line in report.Diagnosis ?? [])
             {
+                TestContext.Progress.WriteLine($"{Path.GetFileName(item.Rules)} {line.FlowId}/{line.From}: {line.Fix}");
                 if (line.Proven is not { } proven)
                 {
                     Assert.That(line.Fix, Does.Contain(FixAdvisor.NoSingleRuleFix).Or.StartWith("none in the rule set").Or.StartWith("not a closed port"), $"{ruleSet.Name} {line.FlowId}/{line.From}: a fix without a proof: {line.Fix}");
