@@ -203,7 +203,9 @@ public static class FixAdvisor
         var perimeter = flow.Context.Perimeter;
         var refusing = perimeter?.Locate(flow.Prediction?.Rule ?? deciding.Rule) is { } located ? perimeter.Describe(located) : deciding.Name;
         var rule = flow.Prediction?.Rule ?? deciding.Rule;
-        if (perimeter?.Accepting(flow.Flow.Port).FirstOrDefault() is not { } opener)
+        // Only a rule meant for this flow's zone can be "refused before it accepts": a rule opening
+        // the same port for other zones says nothing about this flow.
+        if (perimeter?.Accepting(flow.Flow.Port).FirstOrDefault(r => r.Facts.NamesInputInterface(flow.SourceInterface)) is not { } opener)
         {
             return new Hint($"{refusing} refuses it and no rule before it accepts tcp port {flow.Flow.Port}", []);
         }

@@ -104,7 +104,14 @@ public sealed class RuleSetRules
     public string Describe(LocatedRule rule)
     {
         var place = rule.Line is { } line ? $"{File}:{line}" : File;
-        return rule.Facts.Rule.Comment is { } comment ? $"{place} (\"{comment}\")" : $"{place} ({Shorten(rule.Facts.Rule.Text)})";
+        if (rule.Facts.Rule.Comment is { } comment)
+        {
+            return $"{place} (\"{comment}\")";
+        }
+
+        // An iptables-save file's rule is shown as the customer wrote it, not as its translation.
+        var written = IsIptablesSave && rule.Line is { } at && Text.Split('\n') is { } lines && at <= lines.Length ? lines[at - 1].Trim() : rule.Facts.Rule.Text;
+        return $"{place} ({Shorten(written)})";
     }
 
     private static string Shorten(string code) => code.Length <= 70 ? code : code[..69] + "…";

@@ -150,7 +150,7 @@ public sealed class ProvenFixTests
         foreach (var flow in new[] { "admin-https", "admin-http", "ssh-shell" })
         {
             var line = Diagnosis("ufw-allow-not-route.rules", flow, "admin");
-            Assert.That(line.Fix, Does.StartWith("ufw-allow-not-route.rules:148 (").And.Contain("in chain ufw-user-input, which only the input hook reaches").And.Contain("`ufw route allow in on admin out on dmz to 10.77.2.10 port"), flow);
+            Assert.That(line.Fix, Does.StartWith("ufw-allow-not-route.rules:148 (-A ufw-user-input -d 10.77.2.10/32 -i admin").And.Contain("in chain ufw-user-input, which only the input hook reaches").And.Contain("`ufw route allow in on admin out on dmz to 10.77.2.10 port"), flow);
             Assert.That(line.Fix, Does.Match(@"-A \S+ -i admin -o dmz -d 10\.77\.2\.10/32 -p tcp -m tcp --dport \d+ -j ACCEPT"), flow);
             Assert.That(line.Fix, Does.Not.Contain("check interface names").And.Not.Contain("archive"), flow);
             Assert.That(line.Proven, Is.Not.Null, flow);
