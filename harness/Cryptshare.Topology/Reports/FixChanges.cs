@@ -117,7 +117,7 @@ public static class FixChanges
         return
         [
             new ProposedChange(Hops.Firewall, edit => edit.Expression(rule) is { } expression && RemoveInputInterface(expression, name),
-                $"on {perimeter.File}:{line}, take \"{name}\" out of the rule's input interfaces (iifname)"),
+                $"on {perimeter.File}:{line}, take \"{name}\" out of its interfaces (iifname)"),
         ];
     }
 

@@ -117,7 +117,7 @@ public sealed class DiagnosticianTests
         Assert.That(lines.Select(l => $"{l.FlowId}/{l.From}/{l.Severity.ToWord()}"),
             Is.EqualTo(new[] { "admin-https/internet/exposed", "admin-http/internet/exposed", "ssh-shell/internet/exposed" }));
         Assert.That(lines.Select(l => l.Fix), Has.All.StartWith("06-admin-exposed-to-internet.nft:8 (\"admin interface and shell, from anywhere\") lets it in from the internet; the documentation recommends the intranet only: " +
-            "on 06-admin-exposed-to-internet.nft:8, take \"internet\" out of the rule's input interfaces (iifname) (checked: with this change the oracle predicts closed for this flow and no other flow changes; it also mends"));
+            "on 06-admin-exposed-to-internet.nft:8, take \"internet\" out of its interfaces (iifname) (checked: with this change the oracle predicts closed for this flow and no other flow changes; it also mends"));
         Assert.That(lines[0].Rule, Does.Contain("iifname { \"admin\", \"intranet\", \"internet\" }"));
         Assert.That(lines[0].Message, Does.StartWith("Open from the internet zone, which the documentation keeps closed: Access to the Cryptshare Administration Interface"));
     }
