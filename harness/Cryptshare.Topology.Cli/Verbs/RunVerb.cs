@@ -80,7 +80,7 @@ internal static class RunVerb
             var result = await RunPipeline.RunAsync(inputs, new RunOptions(folder, parse.GetValue(repeat), parse.GetValue(keep), parse.GetValue(parallel)), ConsoleOutput.Progress(console), ct);
 
             MatrixTable.Write(console, result.Report);
-            FindingsText.Write(console, result.Findings);
+            FindingsText.Write(console, result.Findings, result.Coverage);
             FlakyTable.Write(console, result.Report.Flaky);
             JudgementText.Write(console, result.Judgement);
             IncompleteText.Write(console, result.Report.Incomplete, result.Judgement);

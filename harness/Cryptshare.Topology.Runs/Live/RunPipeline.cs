@@ -28,7 +28,11 @@ public sealed record RunResult(
     Judgement Judgement,
     IReadOnlyList<string> Written,
     string? LeftRunning,
-    Exception? Stopped = null);
+    Exception? Stopped = null)
+{
+    /// <summary>How many flows of each rule set the oracle predicted: "oracle and kernel agree" holds only over those.</summary>
+    public IReadOnlyList<PredictionCoverage> Coverage { get; init; } = [];
+}
 
 /// <summary>
 /// The <c>run</c> use-case: take this job's share of the rule sets (<see cref="RuleSetShard"/>), prepare
@@ -95,7 +99,10 @@ public static class RunPipeline
 
             var (report, judgement) = JudgeMatrix(run.Report, inputs, parsed);
             var written = ReportFolder.Write(options.OutputFolder, report, inputs.Topology);
-            return new RunResult(report, run.Findings, judgement, written, options.Keep && started.Count > 0 && stopped is null ? HarnessLabels.CurrentRun : null, stopped);
+            return new RunResult(report, run.Findings, judgement, written, options.Keep && started.Count > 0 && stopped is null ? HarnessLabels.CurrentRun : null, stopped)
+            {
+                Coverage = parsed is null ? [] : PredictionCoverage.Of(report, inputs.Catalog, inputs.Topology, inputs.RuleSets, parsed),
+            };
         }
         finally
         {
