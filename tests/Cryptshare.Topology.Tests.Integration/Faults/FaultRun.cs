@@ -56,7 +56,10 @@ internal sealed class FaultRun : IAsyncDisposable
     public async Task<Outcome> RunAsync(string point, Func<FaultRun, Process, Task> inject, bool resume, params string[] args)
     {
         var environment = new Dictionary<string, string>(Environment) { [FaultPoints.Variable] = point, ["TMPDIR"] = Tmp };
-        var start = new ProcessStartInfo("dotnet")
+        // Through env --default-signal: a test host started in the background (a CI job, `cmd &`)
+        // inherits SIGINT as ignored, and .NET keeps an inherited ignore, as a Unix tool should; the
+        // tool under test gets SIGINT's default disposition back, as from a terminal.
+        var start = new ProcessStartInfo("env")
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -68,6 +71,8 @@ internal sealed class FaultRun : IAsyncDisposable
             start.Environment[name] = value;
         }
 
+        start.ArgumentList.Add("--default-signal=INT");
+        start.ArgumentList.Add("dotnet");
         start.ArgumentList.Add(ToolProcess.ToolDll);
         foreach (var arg in args)
         {
