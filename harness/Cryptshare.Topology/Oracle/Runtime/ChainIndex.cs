@@ -39,8 +39,14 @@ internal sealed class RuleConstraints
             return;
         }
 
-        Require(IndexDimension.FamilyProtocol, FamilyProtocols(key.Family, key.Protocol >= 0 ? [(ulong)key.Protocol] : null));
+        Require(IndexDimension.FamilyProtocol, Dependency(key.Family, key.Protocol));
     }
+
+    /// <summary>The values of a key's dependency, made once per (IP version, protocol): nearly every condition of every rule asks for one.</summary>
+    private static readonly ConcurrentDictionary<(int Family, int Protocol), IntervalList> Dependencies = new();
+
+    private static IntervalList Dependency(int family, int protocol) =>
+        Dependencies.GetOrAdd((family, protocol), k => FamilyProtocols(k.Family, k.Protocol >= 0 ? [(ulong)k.Protocol] : null));
 
     public void RequireValues(Key key, IntervalList allowed)
     {
