@@ -7,10 +7,27 @@ using Cryptshare.Topology.Oracle.Matrix;
 // Oracle speed: flow evaluations per second on one thread against 500-rule sets whose JSON the real
 // nft printed (data/*.json, made by data/regenerate.sh from data/*.nft).
 //   dotnet run -c Release --project bench/Cryptshare.Topology.Bench            measure
-//   dotnet run -c Release --project bench/Cryptshare.Topology.Bench -- generate flat|zoned   print a rule set's nft source
+//   dotnet run -c Release --project bench/Cryptshare.Topology.Bench -- generate flat|zoned|N   print a rule set's nft source (N: about N rules for the default topology)
+//   dotnet run -c Release --project bench/Cryptshare.Topology.Bench -- analyze [N...]         how analyze scales: its time, nft's part of it and peak memory for
+//       generated files of 1k, 10k, 20k and 100k rules (or N...); without root and nft it starts a firewall container: run it under the engine lock
+if (args is ["analyze", .. var sizes])
+{
+    return await AnalyzeScaling.RunAsync(sizes.Length == 0 ? AnalyzeScaling.DefaultSizes : sizes.Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList());
+}
+
+if (args is ["analyze-one", var file, var count, var output])
+{
+    return await AnalyzeScaling.MeasureOneAsync(file, int.Parse(count, CultureInfo.InvariantCulture), output);
+}
+
 if (args is ["generate", var which])
 {
-    Console.Write(which == "flat" ? RuleSetGenerator.Flat() : RuleSetGenerator.Zoned());
+    Console.Write(which switch
+    {
+        "flat" => RuleSetGenerator.Flat(),
+        "zoned" => RuleSetGenerator.Zoned(),
+        _ => RuleSetGenerator.Sized(int.Parse(which, CultureInfo.InvariantCulture)),
+    });
     return 0;
 }
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Cryptshare.Topology.Oracle.Compile;
 using Cryptshare.Topology.Oracle.Model;
 using Cryptshare.Topology.Oracle.Runtime;
@@ -50,9 +51,38 @@ public sealed class NftOracle
     /// <summary>Compiles the output of <c>nft -j list ruleset</c>; throws <see cref="FormatException"/> when it is not that.</summary>
     public static NftOracle FromJson(string nftJson, OracleOptions? options = null)
     {
+        ArgumentNullException.ThrowIfNull(nftJson);
         options ??= new OracleOptions();
-        using var document = NftJsonDocument.Parse(nftJson);
-        return new NftOracle(RuleSetCompiler.Compile(document, options.UseChainIndex), options.Routing, document.Version);
+        var compiled = Compilations.GetValue(nftJson, _ => new CompiledListing()).Get(nftJson, options.UseChainIndex);
+        return new NftOracle(compiled.Rules, options.Routing, compiled.Version);
+    }
+
+    /// <summary>
+    /// The compiled rule set of each listing still in use, by the listing string itself (not its
+    /// content: no hashing of a 40 MB listing). <c>analyze</c> and <c>run</c> compile the same
+    /// listing twice — for the predictions and for the diagnosis's fix advisor — and a large rule
+    /// set's compile is the oracle's main cost. The compiled rule set does not depend on the
+    /// routing, and evaluating it is thread-safe, so oracles may share it.
+    /// </summary>
+    private static readonly ConditionalWeakTable<string, CompiledListing> Compilations = new();
+
+    /// <summary>One listing compiled, with and without the chain index, each on first demand.</summary>
+    private sealed class CompiledListing
+    {
+        private readonly Lazy<(CompiledRuleSet, string?)>?[] _compiled = new Lazy<(CompiledRuleSet, string?)>?[2];
+
+        public (CompiledRuleSet Rules, string? Version) Get(string nftJson, bool useIndex)
+        {
+            var slot = useIndex ? 1 : 0;
+            var lazy = Volatile.Read(ref _compiled[slot]) ?? Interlocked.CompareExchange(ref _compiled[slot], new(() => Compile(nftJson, useIndex)), null) ?? _compiled[slot]!;
+            return lazy.Value;
+        }
+
+        private static (CompiledRuleSet, string?) Compile(string nftJson, bool useIndex)
+        {
+            using var document = NftJsonDocument.Parse(nftJson);
+            return (RuleSetCompiler.Compile(document, useIndex), document.Version);
+        }
     }
 
     /// <summary>The verdict for one packet and the rule that decided; <paramref name="recordTrail"/> also lists every base chain traversed.</summary>

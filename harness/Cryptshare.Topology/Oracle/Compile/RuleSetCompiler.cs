@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Cryptshare.Topology.Oracle.Model;
 using Cryptshare.Topology.Oracle.Runtime;
@@ -92,16 +93,45 @@ internal static class RuleSetCompiler
         };
     }
 
-    private static readonly HashSet<string> ConntrackStatements = ["dnat", "snat", "masquerade", "redirect", "flow", "synproxy"];
-
-    /// <summary>A ct expression or statement of any kind, or a NAT, anywhere in the rule.</summary>
-    private static bool NeedsConntrack(JsonElement element) => element.ValueKind switch
+    /// <summary>
+    /// A ct expression or statement of any kind, or a NAT, anywhere in the rule. Walked on the
+    /// listing's raw property names: every rule is walked, and a string per property name was
+    /// a good part of a large rule set's compile.
+    /// </summary>
+    private static bool NeedsConntrack(JsonElement element)
     {
-        JsonValueKind.Array => element.EnumerateArray().Any(NeedsConntrack),
-        JsonValueKind.Object => element.EnumerateObject().Any(p =>
-            p.Name == "ct" || p.Name.StartsWith("ct ", StringComparison.Ordinal) || ConntrackStatements.Contains(p.Name) || NeedsConntrack(p.Value)),
-        _ => false,
-    };
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Array:
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (NeedsConntrack(item))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    if (IsConntrackName(JsonMarshal.GetRawUtf8PropertyName(property)) || NeedsConntrack(property.Value))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary><c>ct</c>, <c>ct …</c> (helper, timeout, expectation, count), or a statement that needs a connection: dnat, snat, masquerade, redirect, flow, synproxy.</summary>
+    private static bool IsConntrackName(ReadOnlySpan<byte> name) =>
+        name.SequenceEqual("ct"u8) || name.StartsWith("ct "u8)
+        || name.SequenceEqual("dnat"u8) || name.SequenceEqual("snat"u8) || name.SequenceEqual("masquerade"u8)
+        || name.SequenceEqual("redirect"u8) || name.SequenceEqual("flow"u8) || name.SequenceEqual("synproxy"u8);
 
     /// <summary>What a packet must satisfy for the rule to do anything: its conditions up to the first action, and that action if it is a verdict map.</summary>
     internal static RuleConstraints Constraints(Rule rule)

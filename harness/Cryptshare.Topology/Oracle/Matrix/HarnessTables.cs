@@ -1,4 +1,6 @@
-using System.Text.Json.Nodes;
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
 
 namespace Cryptshare.Topology.Oracle.Matrix;
 
@@ -13,29 +15,73 @@ public static class HarnessTables
 
     public static bool IsHarness(string table) => table == Trace;
 
-    /// <summary>nft's JSON without the harness's tables and everything in them.</summary>
+    /// <summary>
+    /// nft's JSON without the harness's tables and everything in them. A listing that never names
+    /// the trace table (every <c>analyze</c> listing) is returned as it is; otherwise the objects
+    /// are copied one by one from a read-only document: a mutable tree of a 100,000-rule listing
+    /// would cost several times the listing's size.
+    /// </summary>
     public static string Without(string nftJson)
     {
-        var root = JsonNode.Parse(nftJson) ?? throw new FormatException("empty nft JSON");
-        if (root["nftables"] is not JsonArray items)
+        ArgumentNullException.ThrowIfNull(nftJson);
+        if (!nftJson.Contains($"\"{Trace}\"", StringComparison.Ordinal))
         {
             return nftJson;
         }
 
-        for (var i = items.Count - 1; i >= 0; i--)
+        using var document = JsonDocument.Parse(nftJson);
+        if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("nftables", out var items) || items.ValueKind != JsonValueKind.Array)
         {
-            if (items[i] is JsonObject item && item.FirstOrDefault() is var (kind, body) && body is JsonObject inner && BelongsToHarness(kind, inner))
+            return nftJson;
+        }
+
+        var output = new ArrayBufferWriter<byte>(nftJson.Length);
+        using (var writer = new Utf8JsonWriter(output))
+        {
+            writer.WriteStartObject();
+            foreach (var property in document.RootElement.EnumerateObject())
             {
-                items.RemoveAt(i);
+                if (property.NameEquals("nftables"))
+                {
+                    writer.WriteStartArray(property.Name);
+                    foreach (var item in items.EnumerateArray().Where(i => !BelongsToHarness(i)))
+                    {
+                        item.WriteTo(writer);
+                    }
+
+                    writer.WriteEndArray();
+                }
+                else
+                {
+                    property.WriteTo(writer);
+                }
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(output.WrittenSpan);
+    }
+
+    /// <summary>An object of the listing (<c>{"rule": {...}}</c>) that is a harness table or lies in one.</summary>
+    private static bool BelongsToHarness(JsonElement item)
+    {
+        if (item.ValueKind != JsonValueKind.Object)
+        {
+            return false;
+        }
+
+        foreach (var (kind, body) in item.EnumerateObject().Select(p => (p.Name, p.Value)).Take(1))
+        {
+            if (body.ValueKind == JsonValueKind.Object
+                && body.TryGetProperty(kind == "table" ? "name" : "table", out var table)
+                && table.ValueKind == JsonValueKind.String
+                && IsHarness(table.GetString()!))
+            {
+                return true;
             }
         }
 
-        return root.ToJsonString();
-    }
-
-    private static bool BelongsToHarness(string kind, JsonObject inner)
-    {
-        var table = kind == "table" ? inner["name"] : inner["table"];
-        return table is JsonValue value && value.TryGetValue<string>(out var name) && IsHarness(name);
+        return false;
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Numerics;
 
@@ -38,8 +39,14 @@ internal sealed class RuleConstraints
             return;
         }
 
-        Require(IndexDimension.FamilyProtocol, FamilyProtocols(key.Family, key.Protocol >= 0 ? [(ulong)key.Protocol] : null));
+        Require(IndexDimension.FamilyProtocol, Dependency(key.Family, key.Protocol));
     }
+
+    /// <summary>The values of a key's dependency, made once per (IP version, protocol): nearly every condition of every rule asks for one.</summary>
+    private static readonly ConcurrentDictionary<(int Family, int Protocol), IntervalList> Dependencies = new();
+
+    private static IntervalList Dependency(int family, int protocol) =>
+        Dependencies.GetOrAdd((family, protocol), k => FamilyProtocols(k.Family, k.Protocol >= 0 ? [(ulong)k.Protocol] : null));
 
     public void RequireValues(Key key, IntervalList allowed)
     {
@@ -124,6 +131,7 @@ internal sealed class ChainIndex
     private readonly Dimension[] _dimensions;
     private readonly Step[]?[] _inputNames;
     private readonly Step[]?[] _outputNames;
+    private readonly bool _anyTree;
     private readonly bool _anyInputNames;
     private readonly bool _anyOutputNames;
     private readonly ConcurrentDictionary<string, ulong[]> _inputRows = new(StringComparer.Ordinal);
@@ -141,6 +149,7 @@ internal sealed class ChainIndex
             .ToArray();
         _inputNames = rules.Select(r => r.InputNames.Count == 0 ? null : r.InputNames.ToArray()).ToArray();
         _outputNames = rules.Select(r => r.OutputNames.Count == 0 ? null : r.OutputNames.ToArray()).ToArray();
+        _anyTree = _dimensions.Any(d => d.NeedsScratch);
         _anyInputNames = _inputNames.Any(n => n is not null);
         _anyOutputNames = _outputNames.Any(n => n is not null);
     }
@@ -156,11 +165,23 @@ internal sealed class ChainIndex
             bits[^1] = (1UL << (_ruleCount % 64)) - 1;
         }
 
-        foreach (var dimension in _dimensions)
+        ulong[]? rented = null;
+        var scratch = !_anyTree ? default : _words <= 64 ? stackalloc ulong[_words] : (rented = ArrayPool<ulong>.Shared.Rent(_words)).AsSpan(0, _words);
+        try
         {
-            if (ValueOf(dimension.Which, ref packet) is { } value)
+            foreach (var dimension in _dimensions)
             {
-                And(bits, dimension.Row(value));
+                if (ValueOf(dimension.Which, ref packet) is { } value)
+                {
+                    And(bits, dimension.Row(value, scratch));
+                }
+            }
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<ulong>.Shared.Return(rented);
             }
         }
 
@@ -227,17 +248,45 @@ internal sealed class ChainIndex
             return row;
         });
 
+    /// <summary>
+    /// One dimension's cut of the value space into elementary intervals (between consecutive rule
+    /// bounds) and, per elementary interval, the rules it admits. A table of one bit row per
+    /// elementary interval costs intervals × rules bits: quadratic in the chain's length, since
+    /// every rule adds its own bounds (a 25,000-rule chain with an address per rule: 25,000 rows of
+    /// 25,000 bits, 78 MB for one dimension, and as many row writes per unconstrained rule). So the
+    /// table is built only where it stays within <see cref="DenseBudgetWordsPerRule"/> words per
+    /// rule (few bounds: protocols, connection states, a short chain); otherwise the rules that do
+    /// not constrain the dimension are one row, and each constrained rule is filed under the
+    /// O(log n) nodes of a segment tree over the elementary intervals that cover its ranges; a
+    /// packet's row is the unconstrained row plus the rules on its leaf's path to the root. Both
+    /// are linear (the tree: n log n entries) in the rules and their ranges.
+    /// </summary>
     private sealed class Dimension
     {
+        /// <summary>The bit table's size limit: this many 64-bit words per rule of the chain (and at least <see cref="DenseBudgetMinimumWords"/>).</summary>
+        private const int DenseBudgetWordsPerRule = 8;
+
+        private const int DenseBudgetMinimumWords = 4096;
+
         private ulong[] _starts = [];
-        private ulong[] _rows = [];
         private int _words;
+
+        /// <summary>The bit table (one row per elementary interval), or null when the tree is used.</summary>
+        private ulong[]? _rows;
+
+        /// <summary>The tree: rules without a constraint here, and per node (heap order, leaves at n…2n-1) its rules, as offsets into one array.</summary>
+        private ulong[] _unconstrained = [];
+        private int[] _nodeFirst = [];
+        private int[] _nodeRules = [];
 
         public IndexDimension Which { get; private init; }
 
+        /// <summary>Whether <see cref="Row"/> needs a scratch row (the tree), rather than returning a row of the table.</summary>
+        public bool NeedsScratch => _rows is null;
+
         public static Dimension Build(IndexDimension which, IReadOnlyList<IntervalList?> rules, int words)
         {
-            var cuts = new SortedSet<ulong> { 0 };
+            var cuts = new HashSet<ulong> { 0 };
             foreach (var list in rules)
             {
                 foreach (var (low, high) in list?.Items ?? [])
@@ -251,16 +300,32 @@ internal sealed class ChainIndex
             }
 
             var starts = cuts.ToArray();
-            var rows = new ulong[starts.Length * words];
+            Array.Sort(starts);
+            var dimension = new Dimension { Which = which, _starts = starts, _words = words };
+            if ((long)starts.Length * words <= Math.Max(DenseBudgetMinimumWords, (long)DenseBudgetWordsPerRule * rules.Count))
+            {
+                dimension.BuildTable(rules);
+            }
+            else
+            {
+                dimension.BuildTree(rules);
+            }
+
+            return dimension;
+        }
+
+        private void BuildTable(IReadOnlyList<IntervalList?> rules)
+        {
+            var rows = new ulong[_starts.Length * _words];
             for (var r = 0; r < rules.Count; r++)
             {
                 var word = r >> 6;
                 var bit = 1UL << (r & 63);
                 if (rules[r] is not { } list)
                 {
-                    for (var s = 0; s < starts.Length; s++)
+                    for (var s = 0; s < _starts.Length; s++)
                     {
-                        rows[s * words + word] |= bit;
+                        rows[s * _words + word] |= bit;
                     }
 
                     continue;
@@ -268,17 +333,72 @@ internal sealed class ChainIndex
 
                 foreach (var (low, high) in list.Items)
                 {
-                    for (var s = Array.BinarySearch(starts, low); s < starts.Length && starts[s] <= high; s++)
+                    for (var s = Array.BinarySearch(_starts, low); s < _starts.Length && _starts[s] <= high; s++)
                     {
-                        rows[s * words + word] |= bit;
+                        rows[s * _words + word] |= bit;
                     }
                 }
             }
 
-            return new Dimension { Which = which, _starts = starts, _rows = rows, _words = words };
+            _rows = rows;
         }
 
-        public ReadOnlySpan<ulong> Row(ulong value)
+        /// <summary>Files each rule's ranges under their tree nodes: counted first, then written, so the entries take one array.</summary>
+        private void BuildTree(IReadOnlyList<IntervalList?> rules)
+        {
+            var leaves = _starts.Length;
+            _unconstrained = new ulong[_words];
+            var first = new int[2 * leaves + 1];
+            ForEachNode(rules, (node, _) => first[node + 1]++);
+            for (var node = 0; node < 2 * leaves; node++)
+            {
+                first[node + 1] += first[node];
+            }
+
+            var entries = new int[first[^1]];
+            var next = first[..^1];
+            ForEachNode(rules, (node, rule) => entries[next[node]++] = rule);
+            for (var r = 0; r < rules.Count; r++)
+            {
+                if (rules[r] is null)
+                {
+                    _unconstrained[r >> 6] |= 1UL << (r & 63);
+                }
+            }
+
+            _nodeFirst = first;
+            _nodeRules = entries;
+        }
+
+        /// <summary>Every (node, rule) pair: the nodes whose leaves together are exactly the elementary intervals of each of the rule's ranges.</summary>
+        private void ForEachNode(IReadOnlyList<IntervalList?> rules, Action<int, int> visit)
+        {
+            var leaves = _starts.Length;
+            for (var r = 0; r < rules.Count; r++)
+            {
+                foreach (var (low, high) in rules[r]?.Items ?? [])
+                {
+                    // Every bound is a cut, so both searches find their value: the range is leaves [from, to).
+                    var from = Array.BinarySearch(_starts, low) + leaves;
+                    var to = (high == ulong.MaxValue ? leaves : Array.BinarySearch(_starts, high + 1)) + leaves;
+                    for (; from < to; from >>= 1, to >>= 1)
+                    {
+                        if ((from & 1) == 1)
+                        {
+                            visit(from++, r);
+                        }
+
+                        if ((to & 1) == 1)
+                        {
+                            visit(--to, r);
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>The rules that admit <paramref name="value"/>: a row of the table, or built in <paramref name="scratch"/> (length: words) from the tree.</summary>
+        public ReadOnlySpan<ulong> Row(ulong value, Span<ulong> scratch)
         {
             int lo = 0, hi = _starts.Length - 1;
             while (lo <= hi)
@@ -294,7 +414,22 @@ internal sealed class ChainIndex
                 }
             }
 
-            return _rows.AsSpan(hi * _words, _words);
+            if (_rows is not null)
+            {
+                return _rows.AsSpan(hi * _words, _words);
+            }
+
+            _unconstrained.CopyTo(scratch);
+            for (var node = hi + _starts.Length; node >= 1; node >>= 1)
+            {
+                for (var e = _nodeFirst[node]; e < _nodeFirst[node + 1]; e++)
+                {
+                    var rule = _nodeRules[e];
+                    scratch[rule >> 6] |= 1UL << (rule & 63);
+                }
+            }
+
+            return scratch;
         }
     }
 
