@@ -1,0 +1,31 @@
+using Cryptshare.Topology.Model;
+
+namespace Cryptshare.Topology.Reports;
+
+/// <summary>
+/// Diagnosis lines of one rule set that share a cause — the same severity, deciding rule and fix —
+/// said once with the flows listed (a rule set without a return rule blocks every required flow by
+/// the same policy, with the same fix: one group, not one line per flow). report.json keeps one
+/// line per flow; the console and report.html show the groups.
+/// </summary>
+public sealed record DiagnosisGroup(DiagnosisSeverity Severity, string Rule, string Fix, IReadOnlyList<DiagnosisLine> Lines)
+{
+    /// <summary>The groups of a rule set's diagnosis, in the order their first lines come.</summary>
+    public static IReadOnlyList<DiagnosisGroup> Of(IEnumerable<DiagnosisLine> lines) =>
+        lines.GroupBy(l => (l.Severity, l.Rule, l.Fix))
+            .Select(g => new DiagnosisGroup(g.Key.Severity, g.Key.Rule, g.Key.Fix, g.ToList()))
+            .ToList();
+
+    /// <summary>
+    /// The group's flows, short: a flow seen from several zones alike is named once with its zones
+    /// (<c>ui-https from internet, intranet (port 443, dropped)</c>).
+    /// </summary>
+    public string Flows() => string.Join("; ", Lines
+        .GroupBy(l => (l.FlowId, l.Port, l.Observed))
+        .Select(g => $"{g.Key.FlowId} from {string.Join(", ", g.Select(l => l.From))} (port {g.Key.Port}, {g.Key.Observed.ToWord()})"));
+
+    /// <summary>One line alone as before; several as one: the flows, then the shared rule and fix on lines of their own.</summary>
+    public override string ToString() => Lines.Count == 1
+        ? Lines[0].ToString()
+        : $"{Severity.ToWord()}: {Lines.Count} flows, one cause: {Flows()}{Environment.NewLine}  Rule: {Rule}.{Environment.NewLine}  Fix: {Fix}";
+}
