@@ -29,28 +29,43 @@ internal static class RunVerb
             1,
             RunOptions.MaxRepeats,
             $"give a number of repetitions from 1 to {RunOptions.MaxRepeats}");
+        var format = OutputFormats.Create();
         var command = new Command("run", "Start the topology, probe every documented flow through the firewall for each rule set, and report.")
         {
-            topology, site, rules, output, keep, history, repeat,
+            topology, site, rules, output, keep, history, repeat, format,
         };
         command.SetAction(async (parse, ct) =>
         {
             var inputs = MatrixInputs.Load(TopologyOrSite.Topology(parse, topology, site), [.. (parse.GetValue(rules) ?? []).Select(f => f.FullName)], parse.GetValue(site)?.FullName);
             var folder = OutputPaths.Folder(parse.GetValue(output)!.FullName);
             inputs = await RunPipeline.PrepareAsync(inputs, ConsoleOutput.Warn, ct);
+            EngineLog.Current.OpenFile(folder); // the inputs are good: from here on the run leaves its log beside the reports
 
             // The history is opened (and its schema migrated) before the topology starts: an unusable
             // database is found in a second, not after the whole matrix.
             await using var runHistory = await RunHistory.OpenAsync(parse.GetValue(history), ct);
             var startedAt = DateTimeOffset.UtcNow;
-            var console = ConsoleOutput.Create();
-            var result = await RunPipeline.RunAsync(inputs, new RunOptions(folder, parse.GetValue(repeat), parse.GetValue(keep)), ConsoleOutput.Progress(console), ct);
+            var outputFormat = parse.GetValue(format);
+            var console = OutputFormats.HumanConsole(outputFormat);
+            var result = await ProgressDisplay.RunAsync(
+                console,
+                progress => RunPipeline.RunAsync(inputs, new RunOptions(folder, parse.GetValue(repeat), parse.GetValue(keep)), progress, ct),
+                toStandardError: outputFormat != OutputFormat.Table);
 
-            MatrixTable.Write(console, result.Report);
+            if (OutputFormats.Document(outputFormat, result.Report) is { } document)
+            {
+                OutputFormats.Print(document);
+            }
+            else
+            {
+                MatrixTable.Write(console, result.Report);
+            }
+
             FindingsText.Write(console, result.Findings);
             FlakyTable.Write(console, result.Report.Flaky);
-            JudgementText.Write(console, result.Judgement);
+            JudgementText.Write(console, result.Judgement, result.Report.RuleSets.Select(r => r.Diagnosis));
             console.MarkupLine($"reports: {Markup.Escape(string.Join(", ", result.Written))}");
+            console.MarkupLine($"engine log: {Markup.Escape(EngineLog.Current.Path ?? "(none)")}");
             if (runHistory is not null)
             {
                 var runId = await runHistory.SaveAsync(inputs.Topology, startedAt, result.Report, ct);

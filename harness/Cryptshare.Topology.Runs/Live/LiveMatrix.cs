@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Cryptshare.Topology.Fixtures.Progress;
 using Cryptshare.Topology.Fixtures.Topology;
 using Cryptshare.Topology.Flows;
 using Cryptshare.Topology.Model;
@@ -36,7 +37,7 @@ public sealed class LiveMatrix : IAsyncDisposable
     /// Step: start the topology. When another topology on this engine holds its subnets, the error
     /// says which run holds them and how to remove it (<see cref="SubnetsHeldException"/>).
     /// </summary>
-    public static async Task<LiveMatrix> StartAsync(TopologyDefinition topology, FlowCatalog catalog, IProgress<string>? progress = null, CancellationToken ct = default)
+    public static async Task<LiveMatrix> StartAsync(TopologyDefinition topology, FlowCatalog catalog, IProgress<PhaseProgress>? progress = null, CancellationToken ct = default)
     {
         try
         {
@@ -71,8 +72,8 @@ public sealed class LiveMatrix : IAsyncDisposable
         return new RulesInForce(rules, MatrixOracle.For(Definition, rules.FirewallJson, rules.HostFirewallJson));
     }
 
-    /// <summary>Step: probe every case (one batch per source host, all sources at once).</summary>
-    public Task<IReadOnlyList<ProbeOutcome>> ProbeAsync(IReadOnlyList<ProbeCase> cases, CancellationToken ct = default) => Topology.ProbeAsync(cases, ct);
+    /// <summary>Step: probe every case (one batch per source host, all sources at once); <paramref name="probed"/> hears each finished batch's size.</summary>
+    public Task<IReadOnlyList<ProbeOutcome>> ProbeAsync(IReadOnlyList<ProbeCase> cases, CancellationToken ct = default, Action<int>? probed = null) => Topology.ProbeAsync(cases, ct, probed);
 
     /// <summary>
     /// Step: what the kernel traced for these cases since the rule set was applied, read until every
@@ -103,15 +104,21 @@ public sealed class LiveMatrix : IAsyncDisposable
             return new AttributedOutcome(o, oracle.Predict(connection), decision, why);
         }).ToList();
 
-    /// <summary>One rule set: apply, plan, read the rules in force, probe, attribute.</summary>
-    public async Task<RuleSetRun> RunRuleSetAsync(RuleSet ruleSet, CancellationToken ct = default)
+    /// <summary>One rule set: apply, plan, read the rules in force, probe, attribute; reported as one phase (swap, then probes done of total).</summary>
+    public async Task<RuleSetRun> RunRuleSetAsync(RuleSet ruleSet, CancellationToken ct = default, IProgress<PhaseProgress>? progress = null)
     {
-        await ApplyAsync(ruleSet, ct);
         var cases = Plan(ruleSet);
+        var phase = PhaseTracker.Start(progress, Phase.RuleSet, ruleSet.Name, cases.Count, "swapping the rule set in");
+        await ApplyAsync(ruleSet, ct);
         var inForce = await ReadRulesAsync(ct);
-        var outcomes = await ProbeAsync(cases, ct);
+        phase.Note("probing");
+        var outcomes = await ProbeAsync(cases, ct, batch => phase.Step(steps: batch));
+        phase.Note("reading the kernel's trace");
         var kernel = await ReadTraceAsync(cases, inForce.Rules, ct);
-        return new RuleSetRun(ruleSet, Attribute(outcomes, inForce.Oracle, kernel));
+        var run = new RuleSetRun(ruleSet, Attribute(outcomes, inForce.Oracle, kernel));
+        var differ = run.Flows.Count(f => f.Outcome.Case.Expected is { } expected && expected != f.Outcome.Observed);
+        phase.Finish($"{cases.Count} flows probed, {(differ == 0 ? "all as expected" : $"{differ} not as expected")}");
+        return run;
     }
 
     /// <summary>
@@ -119,19 +126,19 @@ public sealed class LiveMatrix : IAsyncDisposable
     /// repetition). The report is the first repetition's, as a single run gives it, with the
     /// <c>flaky</c> section from all of them when there is more than one.
     /// </summary>
-    public async Task<MatrixRun> RunAsync(IReadOnlyList<RuleSet> ruleSets, int repeats, IProgress<string>? progress = null, CancellationToken ct = default)
+    public async Task<MatrixRun> RunAsync(IReadOnlyList<RuleSet> ruleSets, int repeats, IProgress<PhaseProgress>? progress = null, CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(repeats, 1);
         var repetitions = new List<MatrixRun>(repeats);
+        var phase = repeats > 1 ? PhaseTracker.Start(progress, Phase.Repetition, "repetitions", repeats, $"repetition 1 of {repeats}") : null;
         for (var i = 1; i <= repeats; i++)
         {
-            if (repeats > 1)
-            {
-                progress?.Report($"repetition {i} of {repeats}");
-            }
-
+            phase?.Note($"repetition {i} of {repeats}");
             repetitions.Add(await RunOnceAsync(ruleSets, progress, ct));
+            phase?.Step();
         }
+
+        phase?.Finish($"repetition {repeats} of {repeats} done, on one topology");
 
         var first = repetitions[0];
         return repeats == 1 ? first : first with { Report = first.Report with { Flaky = Flakiness.Find(repetitions.Select(r => r.Report).ToList()) } };
@@ -139,16 +146,16 @@ public sealed class LiveMatrix : IAsyncDisposable
 
     public ValueTask DisposeAsync() => Topology.DisposeAsync();
 
-    private async Task<MatrixRun> RunOnceAsync(IReadOnlyList<RuleSet> ruleSets, IProgress<string>? progress, CancellationToken ct)
+    private async Task<MatrixRun> RunOnceAsync(IReadOnlyList<RuleSet> ruleSets, IProgress<PhaseProgress>? progress, CancellationToken ct)
     {
+        var routingPhase = PhaseTracker.Start(progress, Phase.Routing, "routing", 1, "proving with every forward path open");
         var routing = await ProveRoutingAsync(ct);
-        progress?.Report($"routing proven: {routing.Checks.Count} control checks");
+        routingPhase.Finish($"proven: {routing.Checks.Count} control checks");
         var clock = Stopwatch.StartNew();
         var runs = new List<RuleSetRun>();
         foreach (var ruleSet in ruleSets)
         {
-            progress?.Report($"rule set {ruleSet.Name}");
-            runs.Add(await RunRuleSetAsync(ruleSet, ct));
+            runs.Add(await RunRuleSetAsync(ruleSet, ct, progress));
         }
 
         var report = new MatrixReport(runs.Select(r => r.Report()).ToList(), new ReportTimings((long)Topology.UpTime.TotalMilliseconds, clock.ElapsedMilliseconds));

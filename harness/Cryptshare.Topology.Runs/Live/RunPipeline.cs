@@ -1,4 +1,5 @@
 using Cryptshare.Topology.Fixtures.Engine;
+using Cryptshare.Topology.Fixtures.Progress;
 using Cryptshare.Topology.Reports;
 using Cryptshare.Topology.RuleSets;
 
@@ -35,7 +36,7 @@ public static class RunPipeline
     /// Runs the prepared inputs. Whatever happens, what this run started is removed unless
     /// <see cref="RunOptions.Keep"/> asked to keep a topology that came up.
     /// </summary>
-    public static async Task<RunResult> RunAsync(MatrixInputs inputs, RunOptions options, IProgress<string>? progress, CancellationToken ct)
+    public static async Task<RunResult> RunAsync(MatrixInputs inputs, RunOptions options, IProgress<PhaseProgress>? progress, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Repeats, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.Repeats, RunOptions.MaxRepeats);
@@ -43,10 +44,12 @@ public static class RunPipeline
         try
         {
             live = await LiveMatrix.StartAsync(inputs.Topology, inputs.Catalog, progress, ct);
-            progress?.Report($"topology {inputs.Topology.Name} up in {live.Topology.UpTime.TotalSeconds:0.0} s");
             var run = await live.RunAsync(inputs.RuleSets, options.Repeats, progress, ct);
+            var reports = PhaseTracker.Start(progress, Phase.Reports, "reports", 2, "diagnosis");
             var (report, judgement) = JudgeMatrix(run.Report, inputs, await ParsedJson.ParseAsync(inputs, ct));
+            reports.Step("writing");
             var written = ReportFolder.Write(options.OutputFolder, report, inputs.Topology);
+            reports.Finish($"written to {options.OutputFolder}");
             return new RunResult(report, run.Findings, judgement, written, options.Keep ? HarnessLabels.CurrentRun : null);
         }
         finally

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Cryptshare.Topology.Fixtures.Firewall;
+using Cryptshare.Topology.Fixtures.Progress;
 using Cryptshare.Topology.Oracle.Matrix;
 using Cryptshare.Topology.Reports;
 using Cryptshare.Topology.RuleSets;
@@ -29,14 +30,22 @@ public static class StaticAnalysis
     }
 
     /// <summary>Step: every rule set through the real nft; a rule set nft refuses is an <see cref="NftParseException"/> with nft's message.</summary>
-    public static async Task<IReadOnlyList<ParsedRuleSet>> ParseAsync(MatrixInputs inputs, NftRuleSetParser parser, CancellationToken ct)
+    public static async Task<IReadOnlyList<ParsedRuleSet>> ParseAsync(MatrixInputs inputs, NftRuleSetParser parser, CancellationToken ct, IProgress<PhaseProgress>? progress = null)
     {
         if (parser.NeedsEngine)
         {
             Engine.Require("analyze: this machine cannot parse with its own nft (that needs root, nft, ip and unshare), and no Docker engine answers for a firewall container.");
         }
 
-        return await Task.WhenAll(inputs.RuleSets.Select(r => parser.ParseAsync(r, inputs.Topology, ct)));
+        var phase = PhaseTracker.Start(progress, Phase.Parse, "parse", inputs.RuleSets.Count, $"by {parser.Name}");
+        var parsed = await Task.WhenAll(inputs.RuleSets.Select(async r =>
+        {
+            var one = await parser.ParseAsync(r, inputs.Topology, ct);
+            phase.Step(r.Name);
+            return one;
+        }));
+        phase.Finish($"{inputs.RuleSets.Count} rule set(s) by {parser.Name}");
+        return parsed;
     }
 
     /// <summary>Step: every flow of every rule set predicted by the oracle from nft's JSON.</summary>
@@ -52,15 +61,17 @@ public static class StaticAnalysis
     }
 
     /// <summary>The whole use-case: translate, parse, predict, judge, write <c>report.json</c> into <paramref name="outputFolder"/>.</summary>
-    public static async Task<AnalyzeResult> RunAsync(MatrixInputs inputs, string outputFolder, Action<string> warn, CancellationToken ct)
+    public static async Task<AnalyzeResult> RunAsync(MatrixInputs inputs, string outputFolder, Action<string> warn, CancellationToken ct, IProgress<PhaseProgress>? progress = null)
     {
         var clock = Stopwatch.StartNew();
         inputs = await TranslateAsync(inputs, warn, ct);
         await using var parser = NftRuleSetParser.Best();
-        var parsed = await ParseAsync(inputs, parser, ct);
+        var parsed = await ParseAsync(inputs, parser, ct, progress);
         var parseMs = clock.ElapsedMilliseconds;
+        var predictPhase = PhaseTracker.Start(progress, Phase.Predict, "predict", inputs.RuleSets.Count, "the oracle");
         var predicted = new StaticMatrixReport(Predict(inputs, parsed), new StaticReportTimings(parseMs, clock.ElapsedMilliseconds - parseMs));
         var (report, judgement) = JudgeMatrix(predicted, inputs, ParsedJson.ByName(inputs, parsed));
+        predictPhase.Finish($"{report.RuleSets.Sum(r => r.Flows.Count)} flows predicted");
         report.WriteTo(outputFolder);
         return new AnalyzeResult(report, judgement, parser.Name, Path.Combine(outputFolder, ReportFolder.JsonFileName));
     }
