@@ -5,7 +5,8 @@ namespace Cryptshare.Topology.Tests.Integration.Cli;
 /// <summary>
 /// `run` is quiet by default: standard output holds the phases, the table, the summary and the
 /// report paths, while the engine's log (Testcontainers' lines: image checks, tar copies, container
-/// starts) goes to run.log beside the reports; `--verbose` shows that log live on standard error.
+/// starts) goes to run.log beside the reports; `--verbose` shows that log live on standard error,
+/// and `--format tap` keeps standard output for the document.
 /// </summary>
 [TestFixture]
 [Category("Cli")]
@@ -47,18 +48,23 @@ public sealed class QuietOutputTests
         }
     }
 
+    /// <summary>With --verbose and --format tap: the engine's lines and the phases on standard error, standard output TAP alone.</summary>
     [Test]
-    public async Task VerboseShowsTheEngineLogLiveOnStandardError()
+    public async Task VerboseShowsTheEngineLogLiveOnStandardErrorAndTapKeepsStandardOutput()
     {
         var run = ToolProcess.NewRunId();
         var output = Directory.CreateTempSubdirectory("ctt-verbose-");
         try
         {
-            var result = await ToolProcess.RunAsync(run, "run", "--verbose", "--out", output.FullName);
+            var result = await ToolProcess.RunAsync(run, "run", "--verbose", "--format", "tap", "--out", output.FullName);
 
             Assert.That(result.ExitCode, Is.Zero, result.ToString());
             Assert.That(result.Stderr, Does.Contain("[testcontainers.org").And.Contain($"ctt-{run}-firewall"), "the engine's lines, live");
-            Assert.That(result.Stdout, Does.Not.Contain("[testcontainers.org"), "standard output keeps the table alone");
+            Assert.That(result.Stderr, Does.Contain("hosts: 11/11").And.Contain("26 flows probed"), "the phases go to standard error beside them");
+            var lines = result.Stdout.TrimEnd('\n').Split('\n');
+            Assert.That(lines.Take(2), Is.EqualTo(new[] { "TAP version 13", "1..26" }));
+            Assert.That(lines.Count(l => l.StartsWith("ok ", StringComparison.Ordinal)), Is.EqualTo(26), "every flow of the documented rule set as expected");
+            Assert.That(lines.Skip(2).Where(l => !l.StartsWith("ok ", StringComparison.Ordinal) && !l.StartsWith('#')), Is.Empty, "nothing but TAP on standard output");
             Assert.That(await File.ReadAllTextAsync(Path.Combine(output.FullName, "run.log")), Does.Contain("[testcontainers.org"), "run.log is written with --verbose too");
         }
         finally
