@@ -24,8 +24,11 @@ public sealed record DiagnosisGroup(DiagnosisSeverity Severity, string Rule, str
         .GroupBy(l => (l.FlowId, l.Port, l.Observed))
         .Select(g => $"{g.Key.FlowId} from {string.Join(", ", g.Select(l => l.From))} (port {g.Key.Port}, {g.Key.Observed.ToWord()})"));
 
-    /// <summary>One line alone as before; several as one: the flows, then the shared rule and fix on lines of their own.</summary>
+    /// <summary>
+    /// One line alone as before; several as one, begun as a single line is (<c>exposed: admin-https
+    /// from internet (port 8080, allowed); …</c>), then the shared rule and fix on lines of their own.
+    /// </summary>
     public override string ToString() => Lines.Count == 1
         ? Lines[0].ToString()
-        : $"{Severity.ToWord()}: {Lines.Count} flows, one cause: {Flows()}{Environment.NewLine}  Rule: {Rule}.{Environment.NewLine}  Fix: {Fix}";
+        : $"{Severity.ToWord()}: {Flows()} ({Lines.Count} flows, one cause){Environment.NewLine}  Rule: {Rule}.{Environment.NewLine}  Fix: {Fix}";
 }
