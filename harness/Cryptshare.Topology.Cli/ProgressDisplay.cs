@@ -22,7 +22,8 @@ internal static class ProgressDisplay
         return RunAsync(console, !log.Verbose && CanRunLive(console, toStandardError), log, work);
     }
 
-    private static async Task<T> RunAsync<T>(IAnsiConsole console, bool live, EngineLog log, Func<IProgress<PhaseProgress>, Task<T>> work)
+    /// <summary>With the choice made: <paramref name="live"/> for the Spectre display, else a line per phase.</summary>
+    internal static async Task<T> RunAsync<T>(IAnsiConsole console, bool live, EngineLog log, Func<IProgress<PhaseProgress>, Task<T>> work)
     {
         if (!live)
         {
@@ -72,14 +73,16 @@ internal static class ProgressDisplay
         {
             lock (_turn)
             {
+                var text = value.ToString();
+                var description = Markup.Escape(text.Length <= DescriptionWidth ? text : string.Concat(text.AsSpan(0, DescriptionWidth - 1), "…"));
                 if (!_bars.TryGetValue((value.Phase, value.Name), out var bar))
                 {
-                    bar = context.AddTask(string.Empty, maxValue: value.Total);
+                    // Spectre refuses a task without a description: the bar is made with its first one.
+                    bar = context.AddTask(description, maxValue: value.Total);
                     _bars[(value.Phase, value.Name)] = bar;
                 }
 
-                var text = value.ToString();
-                bar.Description = Markup.Escape(text.Length <= DescriptionWidth ? text : string.Concat(text.AsSpan(0, DescriptionWidth - 1), "…"));
+                bar.Description = description;
                 bar.MaxValue = value.Total;
                 bar.Value = value.Done;
                 if (value.Finished)
