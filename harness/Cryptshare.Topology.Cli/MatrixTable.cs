@@ -21,7 +21,7 @@ internal static class MatrixTable
         {
             if (console.Profile.Width < WideWidth)
             {
-                console.Write(Compact(ruleSet.Name, ruleSet.Flows.Select(f => new CompactRow(f.Id, f.From, f.Port, f.Expected, Colour(f.Observed, f.Matches), f.Matches, f.DecidingRule)).ToList(), Caption(ruleSet)));
+                console.Write(Compact(ruleSet.Name, ruleSet.Flows.Select(f => new CompactRow(f.Id, f.From, f.Port, f.Expected, f.Observed, Colour(f.Observed, f.Matches), f.Matches, f.DecidingRule)).ToList(), Caption(ruleSet), console.Profile.Width));
                 continue;
             }
 
@@ -50,11 +50,15 @@ internal static class MatrixTable
         console.MarkupLine($"topology up {report.Timings.TopologyUpMs} ms, matrix {report.Timings.MatrixMs} ms");
     }
 
-    /// <summary>A row of the compact table: the verdict already as markup (coloured, marked where it differs).</summary>
-    public sealed record CompactRow(string Id, string From, int Port, Verdict? Expected, string VerdictMarkup, bool Matches, ReportedRule? Rule);
+    /// <summary>A row of the compact table: the verdict (null: not predicted) and how it shows where it matches.</summary>
+    public sealed record CompactRow(string Id, string From, int Port, Verdict? Expected, Verdict? Verdict, string VerdictMarkup, bool Matches, ReportedRule? Rule);
 
-    /// <summary>The table for 80 columns: no borders between columns, the rule column wraps.</summary>
-    public static Table Compact(string title, IReadOnlyList<CompactRow> rows, string caption)
+    /// <summary>
+    /// The table for 80 columns: no borders between columns; a verdict that differs shows as
+    /// <c>dropped ≠ allowed</c> (observed or predicted ≠ expected); the rule is cut to the width left
+    /// beside the other columns, so that a flow stays one line.
+    /// </summary>
+    public static Table Compact(string title, IReadOnlyList<CompactRow> rows, string caption, int width)
     {
         var table = new Table { Border = TableBorder.Simple, Title = new TableTitle($"[bold]{Markup.Escape(title)}[/]"), Caption = new TableTitle(caption) };
         table.AddColumn(new TableColumn("flow") { NoWrap = true, Padding = new Padding(0, 0, 1, 0) });
@@ -62,14 +66,27 @@ internal static class MatrixTable
         table.AddColumn(new TableColumn("port") { NoWrap = true, Padding = new Padding(0, 0, 1, 0) });
         table.AddColumn(new TableColumn("verdict") { NoWrap = true, Padding = new Padding(0, 0, 1, 0) });
         table.AddColumn(new TableColumn("deciding rule") { Padding = new Padding(0, 0, 0, 0) });
-        foreach (var row in rows)
+        var cells = rows.Select(row => (Row: row, Verdict: row.Matches || row.Expected is not { } expected || row.Verdict is not { } verdict
+            ? row.VerdictMarkup
+            : $"[bold red]{verdict.ToWord()} ≠ {expected.ToWord()}[/]")).ToList();
+        var ruleWidth = Math.Max(MinRuleWidth, width - CompactOverhead
+            - Widest(cells, c => c.Row.Id, "flow") - Widest(cells, c => c.Row.From, "from") - Widest(cells, c => c.Row.Port.ToString(), "port")
+            - Widest(cells, c => Markup.Remove(c.Verdict), "verdict"));
+        foreach (var (row, verdict) in cells)
         {
-            var verdict = row.Matches || row.Expected is not { } expected ? row.VerdictMarkup : $"{row.VerdictMarkup} [grey](exp. {expected.ToWord()})[/]";
-            table.AddRow(Markup.Escape(row.Id), Markup.Escape(row.From), row.Port.ToString(), verdict, Markup.Escape(RuleName(row.Rule, 60)));
+            table.AddRow(Markup.Escape(row.Id), Markup.Escape(row.From), row.Port.ToString(), verdict, Markup.Escape(RuleName(row.Rule, ruleWidth)));
         }
 
         return table;
     }
+
+    /// <summary>The compact table's frame: an edge each side, and a space of padding and one of separator after each of the four narrow columns.</summary>
+    private const int CompactOverhead = 10;
+
+    /// <summary>Below this the rule is not cut but wrapped: a rule name of fewer letters says too little.</summary>
+    private const int MinRuleWidth = 16;
+
+    private static int Widest<T>(IReadOnlyList<T> cells, Func<T, string> text, string header) => cells.Select(c => text(c).Length).Append(header.Length).Max();
 
     private static string Caption(RuleSetReport ruleSet)
     {

@@ -16,8 +16,8 @@ internal static class StaticMatrixTable
         {
             if (console.Profile.Width < MatrixTable.WideWidth)
             {
-                var rows = ruleSet.Flows.Select(f => new MatrixTable.CompactRow(f.Id, f.From, f.Port, f.Expected, Predicted(f), f.Matches, f.DecidingRule)).ToList();
-                console.Write(MatrixTable.Compact($"{ruleSet.Name} (static)", rows, Caption(ruleSet)));
+                var rows = ruleSet.Flows.Select(f => new MatrixTable.CompactRow(f.Id, f.From, f.Port, f.Expected, f.Predicted, Predicted(f), f.Matches, f.DecidingRule)).ToList();
+                console.Write(MatrixTable.Compact($"{ruleSet.Name} (static)", rows, Caption(ruleSet), console.Profile.Width));
                 continue;
             }
 
