@@ -5,6 +5,9 @@
 #   eng/ensure-engine.sh               does what is missing: one line per step on the terminal, the
 #                                      tools' own output (apt, debootstrap, docker) in the set-up log
 #   eng/ensure-engine.sh --print-plan  says what it would do on this machine and does none of it
+#   eng/ensure-engine.sh --engine-only the engine alone: whoever calls it brings the base image (e.g.
+#                                      docker save | docker load from another engine, faster than
+#                                      debootstrap: the Scale tests' second engine gets it that way)
 #
 # Idempotent: when all is in place it asks the engine two questions, says "nothing to do" and
 # returns (well under a second).
@@ -311,8 +314,22 @@ start_engine() {
   fail "dockerd was started but did not answer within 30 s; see $DOCKERD_LOG."
 }
 
+remote_engine() {
+  # DOCKER_HOST naming anything but this machine's default socket: an engine this script cannot
+  # install or start (it may be on another machine). The harness then uses that engine as it is.
+  [ -n "${DOCKER_HOST:-}" ] && [ "$DOCKER_HOST" != "unix:///var/run/docker.sock" ]
+}
+
 ensure_engine() {
   api_ok && return 0
+  if remote_engine; then
+    local have
+    have=$(server_api || true)
+    if [ -n "$have" ]; then
+      fail "the Docker engine DOCKER_HOST names ($DOCKER_HOST) answers with API $have, but Testcontainers needs API $MIN_API or newer (Docker Engine $MIN_DOCKERD_MAJOR+). Upgrade that engine, or unset DOCKER_HOST to use this machine's."
+    fi
+    fail "the Docker engine DOCKER_HOST names ($DOCKER_HOST) does not answer. This set-up installs and starts engines on this machine only: start that engine (or check the address), or unset DOCKER_HOST to use this machine's."
+  fi
   if ! is_debian_root; then
     local have
     have=$(server_api || true)
@@ -419,6 +436,10 @@ plan_engine() {
   # Returns 1 where the set-up would stop (nothing after that step would happen).
   local api pid packages dockerd
   api=$(server_api || true)
+  if remote_engine; then
+    step "DOCKER_HOST names the engine $DOCKER_HOST, which ${api:+answers with API $api, older than $MIN_API}${api:-does not answer}: install nothing on this machine; stop and ask you to start or upgrade that engine, or to unset DOCKER_HOST"
+    return 1
+  fi
   if ! is_debian_root; then
     if [ -n "$api" ]; then
       step "the Docker engine answers with API $api, older than $MIN_API; as this is not root on Debian, install nothing: stop and ask you to upgrade Docker (Engine $MIN_DOCKERD_MAJOR+)"
@@ -517,19 +538,26 @@ print_plan() {
 }
 
 main() {
+  local base_image=1
   case "${1:-}" in
     "") ;;
     --print-plan)
       print_plan
       return 0 ;;
+    --engine-only)
+      base_image="" ;;
     -h|--help)
       sed -n '2,/well under a second/p' "$0" | sed 's/^# \{0,1\}//'
       return 0 ;;
     *)
-      printf 'usage: eng/ensure-engine.sh [--print-plan]\n' >&2
+      printf 'usage: eng/ensure-engine.sh [--print-plan | --engine-only]\n' >&2
       exit 2 ;;
   esac
   ensure_engine
+  if [ -z "$base_image" ]; then
+    [ "${#CHANGES[@]}" -eq 0 ] || say "changed: $(joined "${CHANGES[@]}"). Log: $LOG"
+    return 0
+  fi
   ensure_base_image
   if [ "${#CHANGES[@]}" -eq 0 ]; then
     # Not in the log: the set-up runs before every engine verb, and this is no event.

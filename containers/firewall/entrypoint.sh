@@ -1,7 +1,12 @@
 #!/bin/bash
-# Boots fail-closed, then names each interface after its zone by the address it carries
-# (never by ethN order, which Docker does not promise). CTT_ZONES="internet=10.77.1.254 dmz=…";
-# optionally CTT_RULESET=FILE, a rule set loaded after that.
+# Boots fail-closed, then names each interface after its zone, finding it by the address Docker gave
+# it (never by ethN order, which Docker does not promise). CTT_ZONES holds one word per zone:
+#   internet=10.77.1.254                    Docker gave the interface the zone's own address (compose)
+#   internet=10.77.1.254/24@198.18.7.2      Docker gave it 198.18.7.2 on an engine-side network (the
+#                                           harness: a block of its private pool); the interface gets
+#                                           10.77.1.254/24 in its place, so the engine-side address and
+#                                           the Docker bridge behind it are gone from the firewall
+# Optionally CTT_RULESET=FILE, a rule set loaded after that.
 set -euo pipefail
 nft -f /usr/local/lib/ctt/fail-closed.nft
 mkdir -p /run/ctt
@@ -11,11 +16,17 @@ mkdir -p /run/ctt
 renames=()
 i=0
 for pair in ${CTT_ZONES:-}; do
-  zone=${pair%%=*}; address=${pair#*=}
-  dev=$(ip -o -4 addr show | awk -v a="$address" '{split($4, p, "/"); if (p[1] == a) print $2}' | head -n1)
+  zone=${pair%%=*}; spec=${pair#*=}
+  address=${spec%%@*}; engine=${spec#*@}
+  [ "$engine" = "$spec" ] && engine=$address
+  dev=$(ip -o -4 addr show | awk -v a="$engine" '{split($4, p, "/"); if (p[1] == a) print $2}' | head -n1)
   if [ -z "$dev" ]; then
-    echo "firewall: no interface carries $address for zone $zone" >&2
+    echo "firewall: no interface carries $engine for zone $zone" >&2
     exit 64
+  fi
+  if [ "$engine" != "$address" ]; then
+    ip addr flush dev "$dev"
+    ip addr add "$address" dev "$dev"
   fi
   ip link set "$dev" down
   ip link set "$dev" name "ctt-tmp$i"

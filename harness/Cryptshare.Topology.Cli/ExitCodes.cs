@@ -1,5 +1,6 @@
 using Cryptshare.Topology.Cli.History;
 using Cryptshare.Topology.Fixtures.Firewall;
+using Cryptshare.Topology.Fixtures.Topology;
 using Cryptshare.Topology.Input;
 using Cryptshare.Topology.Reports;
 using Cryptshare.Topology.Runs;
@@ -34,14 +35,19 @@ internal static class ExitCodes
     /// </summary>
     public const int NotPredicted = 5;
 
-    /// <summary>Interrupted (Ctrl+C); what the run had started is removed.</summary>
+    /// <summary>Interrupted (Ctrl+C, SIGINT); what the verb had started is removed, what it measured is reported (marked incomplete).</summary>
     public const int Interrupted = 130;
+
+    /// <summary>Terminated (SIGTERM); as <see cref="Interrupted"/>.</summary>
+    public const int Terminated = 143;
 
     public static int For(JudgementOutcome outcome) => outcome switch
     {
         JudgementOutcome.AsExpected => Matched,
         JudgementOutcome.Problems => Mismatch,
         JudgementOutcome.NotPredicted => NotPredicted,
+        // A host failed: what was tested is reported, but the run as a whole is the harness's failure.
+        JudgementOutcome.Incomplete => HarnessFailure,
         _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, null),
     };
 
@@ -51,10 +57,31 @@ internal static class ExitCodes
         InputException or NftParseException or RuleSetRejectedException or UsageException => (BadInput, failure.Message),
         HistoryFailure history => (history.ExitCode, $"cryptshare-topology: {history.Message}"),
         EngineUnavailableException => (NoEngine, failure.Message),
-        SubnetsHeldException => (HarnessFailure, $"cryptshare-topology: {failure.Message}"),
-        OperationCanceledException => (Interrupted, "cryptshare-topology: interrupted; what this run started has been removed"),
+        SubnetsHeldException or EngineFailedException or FirewallFailedException => (HarnessFailure, $"cryptshare-topology: {failure.Message}"),
+        HostNotReadyException => (HarnessFailure, $"cryptshare-topology: the topology did not start: {failure.Message}"),
+        PartialReportException partial => WithPartialReport(For(partial.InnerException!), partial.ReportPath),
+        OperationCanceledException => (Interruptions.Current?.ExitCode ?? Interrupted, $"cryptshare-topology: {Interruptions.Describe()}; what this run started has been removed"),
+        _ when DockerRefusal(failure) is { } refused =>
+            (HarnessFailure, $"cryptshare-topology: the harness failed: the Docker engine refused one of its requests ({(int)refused.StatusCode} {refused.StatusCode}); the engine said: {Describe(refused)}"),
         _ => (HarnessFailure, $"cryptshare-topology: the harness failed: {Describe(failure)}"),
     };
+
+    private static (int Code, string Paragraph) WithPartialReport((int Code, string Paragraph) stopped, string reportPath) =>
+        (stopped.Code, $"{stopped.Paragraph}; what was done before is in {reportPath}, marked incomplete");
+
+    /// <summary>A refusal of the engine's API in the failure's causes: its raw message only ever comes after a sentence saying what it is.</summary>
+    private static Docker.DotNet.DockerApiException? DockerRefusal(Exception failure)
+    {
+        for (var cause = failure; cause is not null; cause = cause.InnerException)
+        {
+            if (cause is Docker.DotNet.DockerApiException refused)
+            {
+                return refused;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>The messages of a failure and what caused it, without types or stack frames.</summary>
     private static string Describe(Exception failure)

@@ -1,3 +1,4 @@
+using Cryptshare.Topology.Reports;
 using Cryptshare.Topology.Runs.Live;
 using Spectre.Console;
 
@@ -6,11 +7,33 @@ namespace Cryptshare.Topology.Cli;
 /// <summary>Findings after the matrix: where prediction and observation, or the oracle's and the kernel's rule, differ.</summary>
 internal static class FindingsText
 {
-    public static void Write(IAnsiConsole console, IReadOnlyList<MatrixFinding> findings)
+    /// <summary>
+    /// The findings, and the claim of agreement only over the flows the oracle predicted
+    /// (<paramref name="coverage"/>): a flow it could not predict is no agreement.
+    /// </summary>
+    public static void Write(IAnsiConsole console, IReadOnlyList<MatrixFinding> findings, IReadOnlyList<PredictionCoverage> coverage)
     {
+        foreach (var partial in coverage.Where(c => !c.Complete))
+        {
+            console.MarkupLine($"[yellow]{Markup.Escape(partial.ToString())}[/]");
+        }
+
         if (findings.Count == 0)
         {
-            console.MarkupLine("[green]oracle and kernel agree on every flow (verdict and deciding rule)[/]");
+            var (predicted, total) = (coverage.Sum(c => c.Predicted), coverage.Sum(c => c.Total));
+            if (coverage.Count == 0 || predicted == total)
+            {
+                console.MarkupLine("[green]oracle and kernel agree on every flow (verdict and deciding rule)[/]");
+            }
+            else if (predicted == 0)
+            {
+                console.MarkupLine($"[yellow]oracle and kernel not compared: the oracle predicted 0 of {total} flows[/]");
+            }
+            else
+            {
+                console.MarkupLine($"[green]oracle and kernel agree on the {predicted} of {total} flows the oracle predicted (verdict and deciding rule)[/]");
+            }
+
             return;
         }
 

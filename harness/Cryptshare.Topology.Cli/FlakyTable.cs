@@ -14,6 +14,12 @@ internal static class FlakyTable
             return;
         }
 
+        if (flaky.Repeats < 2)
+        {
+            console.MarkupLine("[yellow]flakiness not known: only one repetition ran to its end[/]");
+            return;
+        }
+
         if (!flaky.AnyFlaky)
         {
             console.MarkupLine($"[green]no flaky flow: every verdict was the same in all {flaky.Repeats} repetitions[/] ({flaky.MatrixMs} ms)");

@@ -90,15 +90,22 @@ internal static class MatrixTable
 
     private static string Caption(RuleSetReport ruleSet)
     {
-        var mismatches = ruleSet.Flows.Count(f => !f.Matches);
-        return mismatches == 0
-            ? $"[green]{ruleSet.Flows.Count} flows, all as expected[/]"
-            : $"[red]{mismatches} of {ruleSet.Flows.Count} flows differ from the expectation[/]";
+        var mismatches = ruleSet.Flows.Count(f => f.Mismatched);
+        var untested = ruleSet.Flows.Count(f => !f.Observed.IsTested());
+        return (mismatches == 0
+            ? untested == 0 ? $"[green]{ruleSet.Flows.Count} flows, all as expected[/]" : $"[green]{ruleSet.Flows.Count - untested} flows tested, all as expected[/]"
+            : $"[red]{mismatches} of {ruleSet.Flows.Count} flows differ from the expectation[/]")
+            + (untested == 0 ? string.Empty : $"; [bold magenta]{untested} not tested: a host failed[/]");
     }
 
     private static string Colour(Verdict verdict, bool matches)
     {
         var word = verdict.ToWord();
+        if (!verdict.IsTested())
+        {
+            return $"[bold magenta]{word}[/]";
+        }
+
         var colour = verdict == Verdict.Allowed ? "green" : verdict is Verdict.Broken or Verdict.Unroutable ? "yellow" : "blue";
         return matches ? $"[{colour}]{word}[/]" : $"[bold red]{word} ✗[/]";
     }

@@ -33,7 +33,7 @@ internal static class ProgressDisplay
         return await new Progress(console)
             .AutoClear(false)
             .Columns(new SpinnerColumn(), new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = 20 }, new ElapsedTimeColumn())
-            .StartAsync(context => work(new BarProgress(context, log)));
+            .StartAsync(context => work(new BarProgress(console, context, log)));
     }
 
     /// <summary>Whether a live display can run on the stream the console writes to: a terminal that is not redirected.</summary>
@@ -60,26 +60,36 @@ internal static class ProgressDisplay
         }
     }
 
-    /// <summary>A bar per phase (by kind and name), its description the phase's name and what it does now.</summary>
-    private sealed class BarProgress(ProgressContext context, EngineLog log) : IProgress<PhaseProgress>
+    /// <summary>
+    /// A bar per phase (by kind, topology and name), its description the phase's name and what it does
+    /// now; a notice is a line above the bars.
+    /// </summary>
+    private sealed class BarProgress(IAnsiConsole console, ProgressContext context, EngineLog log) : IProgress<PhaseProgress>
     {
         /// <summary>Wide enough for "01-documented: 18/24, probing", short enough for 80 columns beside bar and time.</summary>
         private const int DescriptionWidth = 44;
 
         private readonly Lock _turn = new();
-        private readonly Dictionary<(Phase, string), ProgressTask> _bars = [];
+        private readonly Dictionary<(Phase, string?, string), ProgressTask> _bars = [];
 
         public void Report(PhaseProgress value)
         {
             lock (_turn)
             {
+                if (value.Phase == Phase.Notice)
+                {
+                    console.MarkupLine($"[yellow]{Markup.Escape(value.ToString())}[/]");
+                    log.Note(value.ToString());
+                    return;
+                }
+
                 var text = value.ToString();
                 var description = Markup.Escape(text.Length <= DescriptionWidth ? text : string.Concat(text.AsSpan(0, DescriptionWidth - 1), "…"));
-                if (!_bars.TryGetValue((value.Phase, value.Name), out var bar))
+                if (!_bars.TryGetValue((value.Phase, value.Topology, value.Name), out var bar))
                 {
                     // Spectre refuses a task without a description: the bar is made with its first one.
                     bar = context.AddTask(description, maxValue: value.Total);
-                    _bars[(value.Phase, value.Name)] = bar;
+                    _bars[(value.Phase, value.Topology, value.Name)] = bar;
                 }
 
                 bar.Description = description;

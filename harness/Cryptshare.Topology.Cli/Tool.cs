@@ -1,6 +1,9 @@
 using System.CommandLine;
 using Cryptshare.Topology.Cli.Verbs;
+using Cryptshare.Topology.Fixtures.Topology;
+using Cryptshare.Topology.History;
 using Cryptshare.Topology.Input;
+using Cryptshare.Topology.Runs;
 
 namespace Cryptshare.Topology.Cli;
 
@@ -8,7 +11,9 @@ namespace Cryptshare.Topology.Cli;
 /// The command line: parse, run the verb, and the one error path. A usage error (unknown verb or
 /// option, missing or bad value, a bad environment) exits 2 with one paragraph; every failure a verb
 /// throws becomes its exit code and one paragraph (<see cref="ExitCodes.For(Exception)"/>); no stack
-/// trace and no secret (<see cref="SecretTokens"/>) ever reaches the user.
+/// trace and no secret (<see cref="SecretTokens"/>) ever reaches the user. SIGINT and SIGTERM
+/// cancel the verb, which tidies up and reports what it did, and the tool exits 130 or 143
+/// (<see cref="SignalCancellation"/>).
 /// </summary>
 internal static class Tool
 {
@@ -54,19 +59,22 @@ internal static class Tool
 
         var secrets = SecretTokens.Of(args, parse.UnmatchedTokens.ToHashSet(StringComparer.Ordinal));
         using var log = EngineLog.Install(parse.GetValue(Verbose) ? error : null);
+        using var signals = new SignalCancellation(ct, error);
         try
         {
             CheckEnvironment();
-            return await parse.InvokeAsync(
+            var code = await parse.InvokeAsync(
                 new InvocationConfiguration
                 {
                     Output = output ?? Console.Out,
                     Error = error,
                     EnableDefaultExceptionHandler = false,
-                    // Ctrl+C cancels the verb; it then removes what it started, which takes longer than the 2 s default.
-                    ProcessTerminationTimeout = TimeSpan.FromSeconds(30),
+                    // Signals are ours (SignalCancellation): System.CommandLine's handling would give SIGTERM 130 too.
+                    ProcessTerminationTimeout = null,
                 },
-                ct);
+                signals.Token);
+            // A signal that came as the verb finished still says how the tool ended.
+            return Interruptions.Current?.ExitCode ?? code;
         }
         catch (Exception failure)
         {
@@ -83,7 +91,8 @@ internal static class Tool
 
     /// <summary>
     /// The environment the tool relies on: a TMPDIR that is set must be a folder (temporary files
-    /// go there; a missing one would fail deep inside a run).
+    /// go there; a missing one would fail deep inside a run), a CTT_ENGINE_POOL that is set a
+    /// private IPv4 range for the engine-side networks, and a CTT_RUN_GROUP a name the history takes.
     /// </summary>
     private static void CheckEnvironment()
     {
@@ -91,5 +100,8 @@ internal static class Tool
         {
             throw new InputException("TMPDIR", 0, $"'{tmp}' is not a folder; point TMPDIR at a folder you can write to, or unset it");
         }
+
+        _ = EngineSubnetPool.FromEnvironment();
+        _ = RunGroups.FromEnvironment();
     }
 }

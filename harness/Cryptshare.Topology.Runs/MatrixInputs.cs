@@ -80,10 +80,21 @@ public sealed record MatrixInputs(TopologyDefinition Topology, FlowCatalog Catal
                     warn($"{ruleSet.SourceFile}:{rule.Line}: not translated, left out of the test: {rule.Rule}");
                 }
 
-                loaded = ruleSet with { Text = translation.NftText };
+                loaded = ruleSet with { Text = translation.NftText, SavedText = ruleSet.Text };
             }
 
             await preflight.CheckAsync(loaded, ct: ct);
+            if (ruleSet.HostFirewall is { } host)
+            {
+                var hostFile = RuleSetLoader.CompanionFile(ruleSet.SourceFile, RuleSetLoader.HostFirewallSuffix);
+                await preflight.CheckHostFirewallAsync(host, hostFile, ct);
+                if (RuleSetFormat.IsWholeRuleset(host))
+                {
+                    throw new InputException(hostFile, RuleSetFormat.FirstTableLine(host),
+                        "a whole ruleset (tables of its own) as the server's firewall is valid nftables, but the server loads only the statements of its input chain so far; give those (the fragment format of fixtures/rulesets/10-host-firewall.host.nft)");
+                }
+            }
+
             checkedSets.Add(loaded);
         }
 

@@ -2,7 +2,6 @@ using Cryptshare.Topology.Fixtures.Firewall;
 using Cryptshare.Topology.Fixtures.Kinds;
 using Cryptshare.Topology.Fixtures.Pki;
 using Cryptshare.Topology.Fixtures.Topology;
-using System.Net;
 using Cryptshare.Topology.Model;
 using Cryptshare.Topology.RuleSets;
 

@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Cryptshare.Topology.Fixtures.Engine;
-using Cryptshare.Topology.Fixtures.Firewall;
 using Cryptshare.Topology.Fixtures.Kinds;
 using Cryptshare.Topology.Fixtures.Topology;
 
@@ -10,8 +9,10 @@ namespace Cryptshare.Topology.Cli.Compose;
 
 /// <summary>
 /// Renders a <see cref="ComposePlan"/> as docker-compose.yml: the same images (<c>:latest</c>, as the
-/// harness tags them), subnets, addresses, routes and firewall as a harness topology, and for every
-/// service its kind's container spec (environment, files, capabilities, kernel settings, readiness).
+/// harness tags them), addresses, routes and firewall as a harness topology, and for every service its
+/// kind's container spec (environment, files, capabilities, kernel settings, readiness). Its networks
+/// carry the zones' own subnets on the engine (the harness's come from its engine-side pool, each
+/// container re-addressed from inside): compose is for one topology by hand, seen by Docker as it is.
 /// Deterministic and free of secrets (those are in the support folder), so the default topology's
 /// rendering is committed at the repository root. The first line marks the file as ours.
 /// </summary>

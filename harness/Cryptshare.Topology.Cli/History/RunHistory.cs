@@ -32,7 +32,7 @@ internal sealed class RunHistory(HistoryStore store, string connectionString) : 
     /// <summary>Saves the run; returns its id in the history.</summary>
     public async Task<long> SaveAsync(TopologyDefinition topology, DateTimeOffset startedAt, MatrixReport report, CancellationToken ct)
     {
-        var run = RunInfo.ForThisHarness(startedAt, topology.Name, TopologySha256(topology));
+        var run = RunInfo.ForThisHarness(startedAt, topology.Name, TopologySha256(topology), RunGroups.FromEnvironment());
         try
         {
             return await store.SaveRunAsync(run, report, ct);

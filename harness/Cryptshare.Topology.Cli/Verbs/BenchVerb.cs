@@ -8,7 +8,8 @@ namespace Cryptshare.Topology.Cli.Verbs;
 /// <summary>
 /// `bench`: the speed figures of the live harness (<see cref="Bench"/>), measured side by side in one
 /// run on one topology: topology up; rule-set swap alone; a full matrix; a swap plus a full matrix;
-/// and the same matrix with one agent exec per probe instead of one per source, for the ratio.
+/// and the same matrix with one agent exec per probe instead of one per source, for the ratio. With
+/// --parallel: the library on 1, 2 … K topologies at once (<see cref="ParallelBench"/>).
 /// </summary>
 internal static class BenchVerb
 {
@@ -16,10 +17,41 @@ internal static class BenchVerb
     {
         var topology = PathOptions.File("--topology", "Topology file (YAML). Default: the default topology.");
         var rounds = NumberOptions.Count("--rounds", "Rounds over the rule-set library (1 or more).", 2, 1, int.MaxValue, "give 1 or more rounds");
-        var command = new Command("bench", "Measure topology start, rule-set swap and matrix times on the rule-set library, side by side.") { topology, rounds };
+        var parallel = new Option<int?>("--parallel")
+        {
+            Description = $"Instead: the library's wall time on 1, 2 … K topologies at once (default K = {DefaultParallel}), with each topology's CPU and memory from the engine's stats.",
+            HelpName = "K",
+            Arity = ArgumentArity.ZeroOrOne,
+            CustomParser = result =>
+            {
+                if (result.Tokens.Count == 0)
+                {
+                    return DefaultParallel;
+                }
+
+                if (int.TryParse(result.Tokens[0].Value, out var k) && k is >= 1 and <= RunOptions.MaxParallel)
+                {
+                    return k;
+                }
+
+                result.AddError($"--parallel {result.Tokens[0].Value}: give a number of topologies from 1 to {RunOptions.MaxParallel}");
+                return null;
+            },
+        };
+        var command = new Command("bench", "Measure topology start, rule-set swap and matrix times on the rule-set library, side by side; or, with --parallel, the library on several topologies at once.")
+        {
+            topology, rounds, parallel,
+        };
         command.SetAction(async (parse, ct) =>
         {
             var inputs = MatrixInputs.Load(parse.GetValue(topology)?.FullName, MatrixInputs.LibraryRuleSetPaths());
+            if (parse.GetValue(parallel) is { } k)
+            {
+                var output = ConsoleOutput.Create();
+                ParallelBenchTable.Write(output, await ParallelBench.RunAsync(inputs, k, ConsoleOutput.Progress(output), ct));
+                return ExitCodes.Matched;
+            }
+
             var figures = await Bench.RunAsync(inputs, parse.GetValue(rounds), ct);
 
             var table = new Table { Border = TableBorder.Rounded, Title = new TableTitle("[bold]bench[/]") };
@@ -37,6 +69,9 @@ internal static class BenchVerb
         });
         return command;
     }
+
+    /// <summary>K = 1, 2, 3: enough to see how the wall time falls and where a 2-core machine stops.</summary>
+    private const int DefaultParallel = 3;
 
     private static double Median(IReadOnlyList<double> values)
     {

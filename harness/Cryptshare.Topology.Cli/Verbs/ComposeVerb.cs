@@ -77,7 +77,7 @@ internal static class ComposeVerb
 
             var here = Path.GetFullPath(".") == output ? string.Empty : $"cd {output} && ";
             console.MarkupLine($"next: [bold]{Markup.Escape(here)}docker compose up -d --wait[/], then [bold]docker compose exec {Markup.Escape(plan.Topology.Hosts[0].Name)} bash[/] (any host; the firewall is [bold]{FirewallBuilder.Kind}[/])");
-            console.MarkupLine($"[grey]the harness's own runs of this topology need the same subnets ({Markup.Escape(string.Join(", ", plan.Topology.Zones.Select(z => z.Subnet)))}): [bold]docker compose down[/] first[/]");
+            console.MarkupLine($"[grey]its networks carry the topology's own subnets on the engine ({Markup.Escape(string.Join(", ", plan.Topology.Zones.Select(z => z.Subnet)))}): another compose topology with them needs [bold]docker compose down[/] of this one first; the harness's runs start beside it, on networks of their own[/]");
             return ExitCodes.Matched;
         });
         return command;

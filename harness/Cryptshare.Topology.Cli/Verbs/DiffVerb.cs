@@ -10,7 +10,8 @@ namespace Cryptshare.Topology.Cli.Verbs;
 
 /// <summary>
 /// `diff RUN_A RUN_B`: the flows whose observed verdicts differ between two stored runs (also those
-/// only one of them probed), as a table or JSON. Exit codes as diff(1): 0 when none differ, 1 when
+/// only one of them probed), as a table or JSON. A run of a group (the shards of one nightly,
+/// <c>CTT_RUN_GROUP</c>) stands for its whole group. Exit codes as diff(1): 0 when none differ, 1 when
 /// some do; 2 for a run the history does not have.
 /// </summary>
 internal static class DiffVerb
@@ -31,11 +32,13 @@ internal static class DiffVerb
             var connectionString = parse.GetValue(history)!;
             var (a, b) = (parse.GetValue(runA), parse.GetValue(runB));
             IReadOnlyList<FlowDifference> differences;
+            IReadOnlyDictionary<long, string?> groups;
             await using (var store = await HistoryConnection.OpenAsync(connectionString, ct))
             {
                 try
                 {
                     differences = await store.DiffAsync(a, b, ct);
+                    groups = (await store.RunsAsync(ct)).Where(r => r.Id == a || r.Id == b).ToDictionary(r => r.Id, r => r.RunGroup);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -45,11 +48,13 @@ internal static class DiffVerb
 
             if (parse.GetValue(json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(new { runA = a, runB = b, differences }, MatrixReport.Json));
+                Console.WriteLine(JsonSerializer.Serialize(new { runA = a, runB = b, differences, groupA = groups.GetValueOrDefault(a), groupB = groups.GetValueOrDefault(b) }, MatrixReport.Json));
             }
             else
             {
-                Write(ConsoleOutput.Create(), a, b, differences);
+                var (groupA, groupB) = (groups.GetValueOrDefault(a), groups.GetValueOrDefault(b));
+                var both = groupA is null && groupB is null ? $"runs {a} and {b}" : $"{HistoryVerb.RunName(a, groupA)} and {HistoryVerb.RunName(b, groupB)}";
+                Write(ConsoleOutput.Create(), both, HistoryVerb.RunName(a, groupA), HistoryVerb.RunName(b, groupB), differences);
             }
 
             return differences.Count == 0 ? ExitCodes.Matched : ExitCodes.Mismatch;
@@ -57,16 +62,17 @@ internal static class DiffVerb
         return command;
     }
 
-    private static void Write(IAnsiConsole console, long a, long b, IReadOnlyList<FlowDifference> differences)
+    private static void Write(IAnsiConsole console, string both, string a, string b, IReadOnlyList<FlowDifference> differences)
     {
+        var (nameA, nameB) = (Markup.Escape(a), Markup.Escape(b));
         if (differences.Count == 0)
         {
-            console.MarkupLine($"runs {a} and {b}: every flow has the same verdict");
+            console.MarkupLine($"{Markup.Escape(both)}: every flow has the same verdict");
             return;
         }
 
-        var table = new Table { Border = TableBorder.Rounded, Title = new TableTitle($"[bold]runs {a} and {b}: {differences.Count} flows differ[/]") };
-        table.AddColumns("rule set", "flow", "from", "to", "port", $"run {a}", $"run {b}", "rule set hash");
+        var table = new Table { Border = TableBorder.Rounded, Title = new TableTitle($"[bold]{Markup.Escape(both)}: {differences.Count} flows differ[/]") };
+        table.AddColumns("rule set", "flow", "from", "to", "port", nameA, nameB, "rule set hash");
         foreach (var difference in differences)
         {
             table.AddRow(

@@ -11,7 +11,8 @@ namespace Cryptshare.Topology.Cli.Verbs;
 /// <summary>
 /// `history`: per rule set and flow, the points where the observed verdict changed from one run to
 /// the next, with the run and the rule set's hash on each side, so "was it the rule set or something
-/// else?" is answered at a glance. A table, or JSON with --json.
+/// else?" is answered at a glance. The runs of one group (the shards of one nightly, <c>CTT_RUN_GROUP</c>)
+/// count as one run and are named by their group. A table, or JSON with --json.
 /// </summary>
 internal static class HistoryVerb
 {
@@ -44,13 +45,15 @@ internal static class HistoryVerb
                 }
             }
 
+            // The runs of one group (the shards of one nightly) count as one run.
+            var logicalRuns = runs.Select(RunGroups.KeyOf).Distinct().Count();
             if (parse.GetValue(json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(new { runs = runs.Count, changes }, MatrixReport.Json));
+                Console.WriteLine(JsonSerializer.Serialize(new { runs = logicalRuns, changes }, MatrixReport.Json));
                 return ExitCodes.Matched;
             }
 
-            Write(ConsoleOutput.Create(), runs.Count, changes);
+            Write(ConsoleOutput.Create(), logicalRuns, changes);
             return ExitCodes.Matched;
         });
         return command;
@@ -84,7 +87,10 @@ internal static class HistoryVerb
     }
 
     private static string Side(ChangeSide side) =>
-        $"run {side.RunId} ({side.StartedAt.UtcDateTime:yyyy-MM-dd HH:mm}Z) {side.Observed.ToWord()}";
+        $"{Markup.Escape(RunName(side.RunId, side.RunGroup))} ({side.StartedAt.UtcDateTime:yyyy-MM-dd HH:mm}Z) {side.Observed.ToWord()}";
+
+    /// <summary>A run as people read it: "run 41", or "group nightly-77 (run 41)" for a shard of a group.</summary>
+    public static string RunName(long id, string? group) => group is null ? $"run {id}" : $"group {group} (run {id})";
 
     public static string Short(string sha256) => sha256[..Math.Min(12, sha256.Length)];
 }

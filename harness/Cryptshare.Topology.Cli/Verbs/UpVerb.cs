@@ -30,6 +30,7 @@ internal static class UpVerb
             }
 
             console.Write(table);
+            console.MarkupLine($"Zones on their own engine-side networks (the hosts carry the zone's addresses; Docker sees only these): {Markup.Escape(string.Join(", ", up.Zones.Select(z => $"{z.Zone} {z.Subnet} on {z.Network} {z.EngineSubnet}")))}");
             console.MarkupLine("The firewall's rules: [bold]nft list ruleset[/] in its shell; trace: [bold]nft monitor trace[/]. Probe from a client: [bold]ctt-probe[/] (JSON batch on stdin).");
             console.MarkupLine($"Remove it with [bold]cryptshare-topology down --run {Markup.Escape(up.RunId)}[/] (or [bold]down[/] for every topology).");
             return ExitCodes.Matched;

@@ -5,7 +5,7 @@ using Cryptshare.Topology.Probing;
 namespace Cryptshare.Topology.Probe.Connecting;
 
 /// <summary>
-/// The TCP connect every probe starts with, and the verdict when it fails (DESIGN.md §4):
+/// The TCP connect every probe starts with, and the verdict when it fails:
 /// <list type="bullet">
 /// <item>no SYN-ACK before the timeout → dropped (unless the next hop never answered ARP: unroutable);</item>
 /// <item>RST, or ICMP unreachable from the path (port-unreachable, admin-prohibited, …) → rejected;</item>

@@ -7,7 +7,7 @@ namespace Cryptshare.Topology.Probe.Protocols;
 /// One protocol's exchange over a TCP connection the agent has already made (and classified).
 /// Implementations return <see cref="ProbeVerdict.Allowed"/> or <see cref="ProbeVerdict.Broken"/>
 /// with a reason; an exception that escapes becomes <c>broken</c> with its message, and the
-/// exchange timeout cancels <paramref name="ct"/>.
+/// exchange timeout cancels the token given to <c>ExchangeAsync</c>.
 /// </summary>
 internal interface IProtocolProbe
 {

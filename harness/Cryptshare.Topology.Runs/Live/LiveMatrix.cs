@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+using Cryptshare.Topology.Fixtures.Engine;
 using Cryptshare.Topology.Fixtures.Progress;
 using Cryptshare.Topology.Fixtures.Topology;
 using Cryptshare.Topology.Flows;
@@ -15,9 +17,11 @@ namespace Cryptshare.Topology.Runs.Live;
 /// The steps of the live matrix on one started topology, each a unit of its own: start, prove
 /// routing, apply a rule set, plan, read the rules in force (what the oracle predicts from), probe,
 /// attribute (the kernel's trace names the deciding rule). <see cref="RunRuleSetAsync"/> chains them
-/// for one rule set, <see cref="RunAsync"/> for every rule set, repeated. The <c>run</c> verb
-/// (<see cref="RunPipeline"/>) and the tests that drive the matrix call these, and nothing else
-/// writes the loop.
+/// for one rule set, <see cref="RunAsync"/> for every rule set, repeated, under watch: a host that
+/// fails is named and its flows become <c>host-failed</c> while the others go on; a lost engine, a
+/// failed firewall or a signal stop the run with what was measured so far
+/// (<see cref="MatrixCutShortException"/>). The <c>run</c> verb (<see cref="RunPipeline"/>) and the
+/// tests that drive the matrix call these, and nothing else writes the loop.
 /// </summary>
 public sealed class LiveMatrix : IAsyncDisposable
 {
@@ -25,7 +29,13 @@ public sealed class LiveMatrix : IAsyncDisposable
 
     private static readonly TimeSpan TraceReadPause = TimeSpan.FromMilliseconds(100);
 
-    private LiveMatrix(LiveTopology topology) => Topology = topology;
+    private readonly RunWatch _watch;
+
+    private LiveMatrix(LiveTopology topology, EngineWatch engine)
+    {
+        Topology = topology;
+        _watch = new RunWatch(topology, engine);
+    }
 
     public LiveTopology Topology { get; }
 
@@ -34,18 +44,37 @@ public sealed class LiveMatrix : IAsyncDisposable
     public FlowCatalog Catalog => Topology.Context.Catalog;
 
     /// <summary>
-    /// Step: start the topology. When another topology on this engine holds its subnets, the error
-    /// says which run holds them and how to remove it (<see cref="SubnetsHeldException"/>).
+    /// Step: start the topology (beside any others on this engine, on engine-side networks of its
+    /// own). When no block of the engine-side pool is left, the error says which runs hold the pool
+    /// and how to remove them (<see cref="SubnetsHeldException"/>).
     /// </summary>
     public static async Task<LiveMatrix> StartAsync(TopologyDefinition topology, FlowCatalog catalog, IProgress<PhaseProgress>? progress = null, CancellationToken ct = default)
     {
+        var engine = EngineWatch.Start(HarnessLabels.CurrentRun);
         try
         {
-            return new LiveMatrix(await LiveTopology.StartAsync(topology, catalog, progress, ct));
+            return new LiveMatrix(await LiveTopology.StartAsync(topology, catalog, progress, ct), engine);
         }
-        catch (Exception e) when (SubnetConflict.IsOverlap(e))
+        catch (EnginePoolExhaustedException e)
         {
-            throw await SubnetConflict.ExplainAsync(topology, ct);
+            await engine.DisposeAsync();
+            throw await SubnetConflict.ExplainAsync(e, ct);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            var lost = await RunWatch.EngineFailureAsync(engine, e);
+            await engine.DisposeAsync();
+            if (lost is not null)
+            {
+                throw lost;
+            }
+
+            throw;
+        }
+        catch
+        {
+            await engine.DisposeAsync();
+            throw;
         }
     }
 
@@ -116,50 +145,181 @@ public sealed class LiveMatrix : IAsyncDisposable
         phase.Note("reading the kernel's trace");
         var kernel = await ReadTraceAsync(cases, inForce.Rules, ct);
         var run = new RuleSetRun(ruleSet, Attribute(outcomes, inForce.Oracle, kernel));
-        var differ = run.Flows.Count(f => f.Outcome.Case.Expected is { } expected && expected != f.Outcome.Observed);
-        phase.Finish($"{cases.Count} flows probed, {(differ == 0 ? "all as expected" : $"{differ} not as expected")}");
+        phase.Finish(Summary(run, cases.Count));
         return run;
+    }
+
+    /// <summary>What a rule set's phase says when it is over: how many flows, and whether they went as expected.</summary>
+    private static string Summary(RuleSetRun run, int flows)
+    {
+        var differ = run.Flows.Count(f => f.Outcome.Observed.IsTested() && f.Outcome.Case.Expected is { } expected && expected != f.Outcome.Observed);
+        var untested = run.Flows.Count(f => !f.Outcome.Observed.IsTested());
+        return $"{flows} flows probed, {(differ == 0 ? "all as expected" : $"{differ} not as expected")}{(untested == 0 ? string.Empty : $", {untested} not tested (a host failed)")}";
     }
 
     /// <summary>
     /// Every rule set, <paramref name="repeats"/> times on this topology (routing proven before each
     /// repetition). The report is the first repetition's, as a single run gives it, with the
-    /// <c>flaky</c> section from all of them when there is more than one.
+    /// <c>flaky</c> section from all of them when there is more than one. A host that fails is named
+    /// and left out from then on: its flows are <c>host-failed</c> and the report's <c>incomplete</c>
+    /// section says what happened. When the run cannot go on (a signal, the engine, the firewall, a
+    /// failure of the harness), <see cref="MatrixCutShortException"/> carries what was measured.
     /// </summary>
     public async Task<MatrixRun> RunAsync(IReadOnlyList<RuleSet> ruleSets, int repeats, IProgress<PhaseProgress>? progress = null, CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(repeats, 1);
-        var repetitions = new List<MatrixRun>(repeats);
-        var phase = repeats > 1 ? PhaseTracker.Start(progress, Phase.Repetition, "repetitions", repeats, $"repetition 1 of {repeats}") : null;
-        for (var i = 1; i <= repeats; i++)
+        var done = new List<MatrixRun>(repeats);
+        var current = new List<RuleSetRun>();
+        var clock = Stopwatch.StartNew();
+        string? where = null;
+        var repetitions = repeats > 1 ? PhaseTracker.Start(progress, Phase.Repetition, "repetitions", repeats, $"repetition 1 of {repeats}") : null;
+        try
         {
-            phase?.Note($"repetition {i} of {repeats}");
-            repetitions.Add(await RunOnceAsync(ruleSets, progress, ct));
-            phase?.Step();
+            for (var i = 1; i <= repeats; i++)
+            {
+                repetitions?.Note($"repetition {i} of {repeats}");
+
+                current = [];
+                where = repeats > 1 ? $"in repetition {i}, proving the routing" : "proving the routing";
+                await ProveRoutingWatchedAsync(i, progress, ct);
+                clock.Restart();
+                foreach (var ruleSet in ruleSets)
+                {
+                    where = repeats > 1 ? $"in repetition {i}, rule set {ruleSet.Name}" : $"in rule set {ruleSet.Name}";
+                    await FaultPoints.ReachedAsync($"rule-set:{i}:{ruleSet.Name}", ct);
+                    current.Add(await RunRuleSetWatchedAsync(ruleSet, i, progress, ct));
+                }
+
+                done.Add(Repetition(current, clock.ElapsedMilliseconds));
+                repetitions?.Step();
+            }
+
+            repetitions?.Finish($"repetition {repeats} of {repeats} done, on one topology");
+
+            return Assemble(ruleSets, done, current, clock.ElapsedMilliseconds, repeats, null, null, ct);
         }
-
-        phase?.Finish($"repetition {repeats} of {repeats} done, on one topology");
-
-        var first = repetitions[0];
-        return repeats == 1 ? first : first with { Report = first.Report with { Flaky = Flakiness.Find(repetitions.Select(r => r.Report).ToList()) } };
+        catch (Exception e) when (e is not ArgumentException)
+        {
+            throw new MatrixCutShortException(Assemble(ruleSets, done, current, clock.ElapsedMilliseconds, repeats, e, where, ct), e);
+        }
     }
 
-    public ValueTask DisposeAsync() => Topology.DisposeAsync();
-
-    private async Task<MatrixRun> RunOnceAsync(IReadOnlyList<RuleSet> ruleSets, IProgress<PhaseProgress>? progress, CancellationToken ct)
+    public async ValueTask DisposeAsync()
     {
-        var routingPhase = PhaseTracker.Start(progress, Phase.Routing, "routing", 1, "proving with every forward path open");
-        var routing = await ProveRoutingAsync(ct);
-        routingPhase.Finish($"proven: {routing.Checks.Count} control checks");
-        var clock = Stopwatch.StartNew();
-        var runs = new List<RuleSetRun>();
-        foreach (var ruleSet in ruleSets)
+        await _watch.DisposeAsync();
+        await Topology.DisposeAsync();
+    }
+
+    private MatrixRun Repetition(IReadOnlyList<RuleSetRun> runs, long matrixMs) => new(
+        new MatrixReport(runs.Select(r => r.Report()).ToList(), new ReportTimings((long)Topology.UpTime.TotalMilliseconds, matrixMs)),
+        runs.SelectMany(r => r.Findings()).ToList());
+
+    /// <summary>
+    /// The run as reported: the first repetition that ran to its end (else what the cut one
+    /// measured), the flaky section over the repetitions that ran to their end, and the incomplete
+    /// section when a host failed or the run stopped.
+    /// </summary>
+    private MatrixRun Assemble(IReadOnlyList<RuleSet> ruleSets, IReadOnlyList<MatrixRun> done, IReadOnlyList<RuleSetRun> current, long currentMs, int repeats,
+        Exception? stoppedBy, string? where, CancellationToken ct)
+    {
+        var first = done.Count > 0 ? done[0] : Repetition(current, currentMs);
+        var report = first.Report;
+        if (repeats > 1 && done.Count > 0)
         {
-            runs.Add(await RunRuleSetAsync(ruleSet, ct, progress));
+            report = report with { Flaky = Flakiness.Find(done.Select(r => r.Report).ToList()) };
         }
 
-        var report = new MatrixReport(runs.Select(r => r.Report()).ToList(), new ReportTimings((long)Topology.UpTime.TotalMilliseconds, clock.ElapsedMilliseconds));
-        return new MatrixRun(report, runs.SelectMany(r => r.Findings()).ToList());
+        var notRun = ruleSets.Select(r => r.Name).Except(report.RuleSets.Select(r => r.Name)).ToList();
+        return first with { Report = report with { Incomplete = _watch.Incomplete(stoppedBy, where, done.Count, repeats, notRun, ct) } };
+    }
+
+    /// <summary>
+    /// The routing proof, under watch: a check that fails or does not hold because a host failed
+    /// names the host and is made again without it; otherwise no verdict could be believed.
+    /// </summary>
+    private async Task ProveRoutingWatchedAsync(int repetition, IProgress<PhaseProgress>? progress, CancellationToken ct)
+    {
+        var phase = PhaseTracker.Start(progress, Phase.Routing, "routing", 1, "proving with every forward path open");
+        while (true)
+        {
+            RoutingProof? proof = null;
+            Exception? failure = null;
+            try
+            {
+                proof = await CheckRoutingAsync(ct);
+                if (proof.Holds)
+                {
+                    phase.Finish($"proven: {proof.Checks.Count} control checks");
+                    return;
+                }
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                failure = e;
+            }
+
+            if (await _watch.EngineFailureAsync(failure) is { } lost)
+            {
+                throw lost;
+            }
+
+            if ((await _watch.LookAsync(_watch.Everyone, repetition, "routing proof", progress, ct)).Count == 0)
+            {
+                if (failure is not null)
+                {
+                    ExceptionDispatchInfo.Throw(failure);
+                }
+
+                throw new RoutingBrokenException(proof!);
+            }
+        }
+    }
+
+    /// <summary>
+    /// One rule set under watch: the flows of hosts that failed before are not probed; after the
+    /// probes, the destination of every flow that was not allowed has its readiness checked again,
+    /// so a dead host's silence is never reported as the firewall's drop. A step that fails because a
+    /// host failed names the host and runs the rule set again without it.
+    /// </summary>
+    private async Task<RuleSetRun> RunRuleSetWatchedAsync(RuleSet ruleSet, int repetition, IProgress<PhaseProgress>? progress, CancellationToken ct)
+    {
+        var cases = Plan(ruleSet);
+        var phase = PhaseTracker.Start(progress, Phase.RuleSet, ruleSet.Name, cases.Count, "swapping the rule set in");
+        while (true)
+        {
+            try
+            {
+                await ApplyAsync(ruleSet, ct);
+                var inForce = await ReadRulesAsync(ct);
+                var toProbe = cases.Where(c => _watch.Involved(c) is null).ToList();
+                phase.Note("probing");
+                var outcomes = await ProbeAsync(toProbe, ct, batch => phase.Step(steps: batch));
+                phase.Note("reading the kernel's trace");
+                var kernel = await ReadTraceAsync(toProbe, inForce.Rules, ct);
+                var suspects = outcomes.Where(o => o.Observed != Verdict.Allowed).Select(o => o.Case.Destination.Name).ToHashSet();
+                await _watch.LookAsync(suspects, repetition, ruleSet.Name, progress, ct);
+                var observed = outcomes.ToDictionary(o => o.Case, o => o, (IEqualityComparer<ProbeCase>)ReferenceEqualityComparer.Instance);
+                var all = cases.Select(c => _watch.Involved(c) is { } failed ? _watch.NotTested(c, failed, repetition, ruleSet.Name) : observed[c]).ToList();
+                var run = new RuleSetRun(ruleSet, Attribute(all, inForce.Oracle, kernel));
+                phase.Finish(Summary(run, cases.Count));
+                return run;
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested && e is not (EngineFailedException or FirewallFailedException))
+            {
+                if (await _watch.EngineFailureAsync(e) is { } lost)
+                {
+                    throw lost;
+                }
+
+                if ((await _watch.LookAsync(_watch.Everyone, repetition, ruleSet.Name, progress, ct)).Count == 0)
+                {
+                    throw;
+                }
+
+                progress?.Report(PhaseProgress.Notice($"rule set {ruleSet.Name} again, without the failed host"));
+                phase.Note("again, without the failed host");
+            }
+        }
     }
 }
 

@@ -10,9 +10,18 @@ public sealed record HostAccess(string Name, string Kind, string Zone, string Ad
     public static string ShellInto(string container) => $"docker exec -it {container.TrimStart('/')} bash";
 }
 
+/// <summary>
+/// A zone of a running topology: its subnet (what its hosts carry) and the engine-side network it
+/// runs on (what Docker and the Docker host see; a capture on the host is taken on that network's bridge).
+/// </summary>
+public sealed record ZoneAccess(string Zone, string Subnet, string Network, string EngineSubnet);
+
 /// <summary>A topology left running for manual work (<c>up</c>): its run id, the rule set in force and how to reach every host.</summary>
 public sealed record ManualTopology(string RunId, string Topology, string RuleSet, IReadOnlyList<HostAccess> Hosts)
 {
+    /// <summary>Each zone with the engine-side network it runs on.</summary>
+    public IReadOnlyList<ZoneAccess> Zones { get; init; } = [];
+
     /// <summary>
     /// Starts the topology, loads the first rule set and leaves it running (until <c>down</c>). When
     /// anything fails on the way, what this run started is removed.
@@ -31,7 +40,10 @@ public sealed record ManualTopology(string RunId, string Topology, string RuleSe
                 HostAccess.ShellInto(live.Topology.Firewall.Name));
             var hosts = live.Topology.Hosts.Values.Select(h => new HostAccess(h.Definition.Name, h.Definition.Kind, h.Definition.Zone, h.Definition.Address.ToString(),
                 HostAccess.ShellInto(h.Container.Name)));
-            return new ManualTopology(HarnessLabels.CurrentRun, inputs.Topology.Name, ruleSet.Name, [firewall, .. hosts]);
+            return new ManualTopology(HarnessLabels.CurrentRun, inputs.Topology.Name, ruleSet.Name, [firewall, .. hosts])
+            {
+                Zones = [.. live.Topology.EngineNetworks.Select(n => new ZoneAccess(n.Zone.Name, n.Zone.Subnet.ToString(), n.Network.Name, n.EngineSubnet.ToString()))],
+            };
         }
         catch
         {

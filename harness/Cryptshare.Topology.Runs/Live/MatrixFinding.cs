@@ -1,5 +1,4 @@
 using Cryptshare.Topology.Model;
-using Cryptshare.Topology.Oracle;
 
 namespace Cryptshare.Topology.Runs.Live;
 
@@ -13,6 +12,12 @@ public sealed record MatrixFinding(string Case, string What, string Oracle, stri
     public static IEnumerable<MatrixFinding> Of(AttributedOutcome attributed)
     {
         var (outcome, prediction, kernel) = (attributed.Outcome, attributed.Prediction, attributed.Kernel);
+        if (!outcome.Observed.IsTested())
+        {
+            // Its host failed: nothing was observed to set beside the prediction.
+            yield break;
+        }
+
         var oracleSays = prediction.Verdict is { } v ? $"{v.ToWord()}: {prediction.Detail}" : $"no prediction: {prediction.Detail}";
         var kernelSays = kernel is null ? $"no kernel attribution: {attributed.KernelNote}" : $"{Word(kernel.Verdict)}: {kernel.Detail}";
         if (prediction.Verdict is { } predicted && predicted != outcome.Observed)

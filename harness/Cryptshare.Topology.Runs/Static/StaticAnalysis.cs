@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Cryptshare.Topology.Fixtures.Firewall;
 using Cryptshare.Topology.Fixtures.Progress;
-using Cryptshare.Topology.Oracle.Matrix;
 using Cryptshare.Topology.Reports;
 using Cryptshare.Topology.RuleSets;
 
@@ -17,6 +16,8 @@ public sealed record AnalyzeResult(StaticMatrixReport Report, Judgement Judgemen
 /// </summary>
 public static class StaticAnalysis
 {
+    private const string NoParserHere = "analyze: this machine cannot parse with its own nft (that needs root, nft, ip and unshare), and no Docker engine answers for a firewall container.";
+
     /// <summary>Step: iptables-save exports translated to nftables in the firewall image (that takes the engine; nftables input needs none).</summary>
     public static async Task<MatrixInputs> TranslateAsync(MatrixInputs inputs, Action<string> warn, CancellationToken ct)
     {
@@ -34,7 +35,7 @@ public static class StaticAnalysis
     {
         if (parser.NeedsEngine)
         {
-            Engine.Require("analyze: this machine cannot parse with its own nft (that needs root, nft, ip and unshare), and no Docker engine answers for a firewall container.");
+            Engine.Require(NoParserHere);
         }
 
         var phase = PhaseTracker.Start(progress, Phase.Parse, "parse", inputs.RuleSets.Count, $"by {parser.Name}");
@@ -60,19 +61,55 @@ public static class StaticAnalysis
         return (diagnosed, Judge.Static(diagnosed));
     }
 
-    /// <summary>The whole use-case: translate, parse, predict, judge, write <c>report.json</c> into <paramref name="outputFolder"/>.</summary>
+    /// <summary>
+    /// The whole use-case: translate, parse, predict, judge, write <c>report.json</c> into
+    /// <paramref name="outputFolder"/>. Interrupted while nft parses (a signal), it writes the rule
+    /// sets already parsed, marked incomplete with the rest named, and throws
+    /// <see cref="PartialReportException"/>; the parser's processes are ended by then.
+    /// </summary>
     public static async Task<AnalyzeResult> RunAsync(MatrixInputs inputs, string outputFolder, Action<string> warn, CancellationToken ct, IProgress<PhaseProgress>? progress = null)
     {
         var clock = Stopwatch.StartNew();
         inputs = await TranslateAsync(inputs, warn, ct);
         await using var parser = NftRuleSetParser.Best();
-        var parsed = await ParseAsync(inputs, parser, ct, progress);
+        var parsed = new ParsedRuleSet?[inputs.RuleSets.Count];
+        var reportPath = Path.Combine(outputFolder, ReportFolder.JsonFileName);
+        try
+        {
+            if (parser.NeedsEngine)
+            {
+                Engine.Require(NoParserHere);
+            }
+
+            var phase = PhaseTracker.Start(progress, Phase.Parse, "parse", inputs.RuleSets.Count, $"by {parser.Name}");
+            await Task.WhenAll(inputs.RuleSets.Select(async (ruleSet, i) =>
+            {
+                parsed[i] = await parser.ParseAsync(ruleSet, inputs.Topology, ct);
+                phase.Step(ruleSet.Name);
+            }));
+            phase.Finish($"{inputs.RuleSets.Count} rule set(s) by {parser.Name}");
+        }
+        catch (OperationCanceledException stop) when (ct.IsCancellationRequested)
+        {
+            var done = Enumerable.Range(0, parsed.Length).Where(i => parsed[i] is not null).ToList();
+            var partialInputs = inputs with { RuleSets = done.Select(i => inputs.RuleSets[i]).ToList() };
+            var notParsed = inputs.RuleSets.Where((_, i) => parsed[i] is null).Select(r => r.Name).ToList();
+            var incomplete = new IncompleteRun(IncompleteCauses.Interrupted,
+                $"{Interruptions.Describe()} while nft parsed {string.Join(", ", notParsed)}; those rule sets are missing.",
+                Interruptions.Current?.At ?? DateTimeOffset.UtcNow, 0, 1, notParsed, []);
+            var parsedSoFar = done.Select(i => parsed[i]!).ToList();
+            var partial = new StaticMatrixReport(Predict(partialInputs, parsedSoFar), new StaticReportTimings(clock.ElapsedMilliseconds, 0), incomplete);
+            JudgeMatrix(partial, partialInputs, ParsedJson.ByName(partialInputs, parsedSoFar)).Report.WriteTo(outputFolder);
+            throw new PartialReportException(reportPath, stop);
+        }
+
         var parseMs = clock.ElapsedMilliseconds;
+        var all = parsed.Select(p => p!).ToList();
         var predictPhase = PhaseTracker.Start(progress, Phase.Predict, "predict", inputs.RuleSets.Count, "the oracle");
-        var predicted = new StaticMatrixReport(Predict(inputs, parsed), new StaticReportTimings(parseMs, clock.ElapsedMilliseconds - parseMs));
-        var (report, judgement) = JudgeMatrix(predicted, inputs, ParsedJson.ByName(inputs, parsed));
+        var predicted = new StaticMatrixReport(Predict(inputs, all), new StaticReportTimings(parseMs, clock.ElapsedMilliseconds - parseMs));
+        var (report, judgement) = JudgeMatrix(predicted, inputs, ParsedJson.ByName(inputs, all));
         predictPhase.Finish($"{report.RuleSets.Sum(r => r.Flows.Count)} flows predicted");
         report.WriteTo(outputFolder);
-        return new AnalyzeResult(report, judgement, parser.Name, Path.Combine(outputFolder, ReportFolder.JsonFileName));
+        return new AnalyzeResult(report, judgement, parser.Name, reportPath);
     }
 }

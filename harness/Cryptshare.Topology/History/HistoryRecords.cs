@@ -2,7 +2,7 @@ using Cryptshare.Topology.Model;
 
 namespace Cryptshare.Topology.History;
 
-/// <summary>One stored run, as listed by <see cref="HistoryStore.RunsAsync"/>.</summary>
+/// <summary>One stored run, as listed by <see cref="HistoryStore.RunsAsync"/>; <see cref="RunGroup"/> is its group (<see cref="RunGroups"/>), if any.</summary>
 public sealed record StoredRun(
     long Id,
     DateTimeOffset StartedAt,
@@ -13,10 +13,11 @@ public sealed record StoredRun(
     long TopologyUpMs,
     long MatrixMs,
     int RuleSets,
-    int Flows);
+    int Flows,
+    string? RunGroup = null);
 
-/// <summary>One side of a verdict change: the run, its rule set's hash and what was observed.</summary>
-public sealed record ChangeSide(long RunId, DateTimeOffset StartedAt, string RuleSetSha256, Verdict Observed);
+/// <summary>One side of a verdict change: the run (and its group, if any), its rule set's hash and what was observed.</summary>
+public sealed record ChangeSide(long RunId, DateTimeOffset StartedAt, string RuleSetSha256, Verdict Observed, string? RunGroup = null);
 
 /// <summary>
 /// The observed verdict of one flow (rule set, flow id, source zone) differs between two

@@ -15,7 +15,7 @@ public static class HistorySchema
     public static IReadOnlyList<Migration> Migrations { get; } =
     [
         new(1, "runs, rule-set results and flow results", """
-            -- The words of DESIGN.md §4; a new verdict word is a new migration.
+            -- The verdict words of report.json; a new verdict word is a new migration.
             CREATE DOMAIN verdict AS text
                 CHECK (VALUE IN ('allowed', 'dropped', 'rejected', 'broken', 'unroutable'));
 
@@ -61,6 +61,22 @@ public static class HistorySchema
             CREATE INDEX rule_set_results_by_name ON rule_set_results (name, run_id);
             CREATE INDEX runs_by_start ON runs (started_at, id);
             CREATE INDEX flow_results_by_flow ON flow_results (flow_id, from_zone);
+            """),
+        new(3, "run groups: the shards of one nightly read as one run", """
+            -- The CI jobs of one nightly (run --shard I/N) each save a run; CTT_RUN_GROUP gives them one
+            -- group, and history and diff read a group as one run. Null for a run of its own.
+            ALTER TABLE runs ADD COLUMN run_group text
+                CHECK (run_group IS NULL OR length(run_group) BETWEEN 1 AND 200);
+            CREATE INDEX runs_by_group ON runs (run_group) WHERE run_group IS NOT NULL;
+            """),
+        new(4, "host-failed flows and incomplete runs", """
+            -- A flow whose host failed during the run was not tested: the harness's word, not a firewall's.
+            ALTER DOMAIN verdict DROP CONSTRAINT verdict_check;
+            ALTER DOMAIN verdict ADD CONSTRAINT verdict_check
+                CHECK (VALUE IN ('allowed', 'dropped', 'rejected', 'broken', 'unroutable', 'host-failed'));
+
+            -- report.json's incomplete section (why the run did not test everything); null for a complete run.
+            ALTER TABLE runs ADD COLUMN incomplete jsonb;
             """),
     ];
 

@@ -12,9 +12,9 @@ namespace Cryptshare.Topology.History;
 /// </summary>
 public sealed class HistoryStore : IAsyncDisposable
 {
-    private readonly NpgsqlDataSource dataSource;
-    private readonly SemaphoreSlim schemaGate = new(1, 1);
-    private volatile bool schemaReady;
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly SemaphoreSlim _schemaGate = new(1, 1);
+    private volatile bool _schemaReady;
 
     public HistoryStore(string connectionString)
     {
@@ -31,7 +31,7 @@ public sealed class HistoryStore : IAsyncDisposable
         }
 
         Target = $"{parsed.Host}:{parsed.Port}/{parsed.Database ?? parsed.Username}";
-        dataSource = NpgsqlDataSource.Create(parsed);
+        _dataSource = NpgsqlDataSource.Create(parsed);
     }
 
     /// <summary>"host:port/database", safe to print.</summary>
@@ -45,16 +45,16 @@ public sealed class HistoryStore : IAsyncDisposable
     /// </summary>
     public async Task<IReadOnlyList<int>> MigrateAsync(CancellationToken ct = default)
     {
-        await schemaGate.WaitAsync(ct);
+        await _schemaGate.WaitAsync(ct);
         try
         {
-            var applied = await SchemaMigrator.MigrateAsync(dataSource, ct);
-            schemaReady = true;
+            var applied = await SchemaMigrator.MigrateAsync(_dataSource, ct);
+            _schemaReady = true;
             return applied;
         }
         finally
         {
-            schemaGate.Release();
+            _schemaGate.Release();
         }
     }
 
@@ -63,14 +63,14 @@ public sealed class HistoryStore : IAsyncDisposable
     {
         RunWriter.Check(run, report);
         await EnsureSchemaAsync(ct);
-        return await RunWriter.SaveAsync(dataSource, run, report, ct);
+        return await RunWriter.SaveAsync(_dataSource, run, report, ct);
     }
 
     /// <summary>Every stored run, oldest first.</summary>
     public async Task<IReadOnlyList<StoredRun>> RunsAsync(CancellationToken ct = default)
     {
         await EnsureSchemaAsync(ct);
-        return await HistoryQueries.RunsAsync(dataSource, ct);
+        return await HistoryQueries.RunsAsync(_dataSource, ct);
     }
 
     /// <summary>
@@ -81,42 +81,45 @@ public sealed class HistoryStore : IAsyncDisposable
     public async Task<IReadOnlyList<VerdictChange>> ChangesAsync(string? ruleSet = null, string? flow = null, CancellationToken ct = default)
     {
         await EnsureSchemaAsync(ct);
-        return await HistoryQueries.ChangesAsync(dataSource, ruleSet, flow, ct);
+        return await HistoryQueries.ChangesAsync(_dataSource, ruleSet, flow, ct);
     }
 
-    /// <summary>The flows whose observed verdicts differ between two runs (including flows only one of them probed).</summary>
+    /// <summary>
+    /// The flows whose observed verdicts differ between two runs (including flows only one of them
+    /// probed). A run of a group (<see cref="RunGroups"/>) stands for the whole group.
+    /// </summary>
     public async Task<IReadOnlyList<FlowDifference>> DiffAsync(long runA, long runB, CancellationToken ct = default)
     {
         await EnsureSchemaAsync(ct);
-        return await HistoryQueries.DiffAsync(dataSource, runA, runB, ct);
+        return await HistoryQueries.DiffAsync(_dataSource, runA, runB, ct);
     }
 
     public async ValueTask DisposeAsync()
     {
-        await dataSource.DisposeAsync();
-        schemaGate.Dispose();
+        await _dataSource.DisposeAsync();
+        _schemaGate.Dispose();
     }
 
     private async Task EnsureSchemaAsync(CancellationToken ct)
     {
-        if (schemaReady)
+        if (_schemaReady)
         {
             return;
         }
 
-        await schemaGate.WaitAsync(ct);
+        await _schemaGate.WaitAsync(ct);
         try
         {
             // Checked again inside: concurrent first calls on one store migrate once.
-            if (!schemaReady)
+            if (!_schemaReady)
             {
-                await SchemaMigrator.MigrateAsync(dataSource, ct);
-                schemaReady = true;
+                await SchemaMigrator.MigrateAsync(_dataSource, ct);
+                _schemaReady = true;
             }
         }
         finally
         {
-            schemaGate.Release();
+            _schemaGate.Release();
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Cryptshare.Topology.Model;
 using Cryptshare.Topology.Reports;
 using Npgsql;
@@ -15,6 +16,10 @@ internal static class RunWriter
         ArgumentNullException.ThrowIfNull(report);
         ArgumentException.ThrowIfNullOrWhiteSpace(run.TopologyName);
         RequireSha256(run.TopologySha256, $"topology '{run.TopologyName}'");
+        if (run.RunGroup is { } group && (group.Length is 0 or > RunGroups.MaxLength))
+        {
+            throw new ArgumentException($"the run group must be 1–{RunGroups.MaxLength} characters, not {group.Length}");
+        }
 
         var duplicateRuleSet = report.RuleSets.GroupBy(r => r.Name).FirstOrDefault(g => g.Count() > 1);
         if (duplicateRuleSet is not null)
@@ -41,8 +46,8 @@ internal static class RunWriter
 
         long runId;
         await using (var insertRun = new NpgsqlCommand("""
-            INSERT INTO runs (started_at, harness_version, git_commit, topology_name, topology_sha256, topology_up_ms, matrix_ms)
-            VALUES (@started_at, @harness_version, @git_commit, @topology_name, @topology_sha256, @topology_up_ms, @matrix_ms)
+            INSERT INTO runs (started_at, harness_version, git_commit, topology_name, topology_sha256, topology_up_ms, matrix_ms, run_group, incomplete)
+            VALUES (@started_at, @harness_version, @git_commit, @topology_name, @topology_sha256, @topology_up_ms, @matrix_ms, @run_group, @incomplete)
             RETURNING id
             """, connection))
         {
@@ -54,6 +59,11 @@ internal static class RunWriter
             insertRun.Parameters.AddWithValue("topology_sha256", run.TopologySha256.ToLowerInvariant());
             insertRun.Parameters.AddWithValue("topology_up_ms", report.Timings.TopologyUpMs);
             insertRun.Parameters.AddWithValue("matrix_ms", report.Timings.MatrixMs);
+            insertRun.Parameters.Add(new NpgsqlParameter<string?>("run_group", NpgsqlDbType.Text) { TypedValue = run.RunGroup });
+            insertRun.Parameters.Add(new NpgsqlParameter<string?>("incomplete", NpgsqlDbType.Jsonb)
+            {
+                TypedValue = report.Incomplete is null ? null : JsonSerializer.Serialize(report.Incomplete, MatrixReport.Json),
+            });
             runId = (long)(await insertRun.ExecuteScalarAsync(ct))!;
         }
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
-using Cryptshare.Topology.Flows;
 using Cryptshare.Topology.Input;
 using YamlDotNet.RepresentationModel;
 

@@ -17,13 +17,23 @@ public sealed class DiagnosisContext
         Topology = topology;
         if (ruleSet is not null && parsed is not null)
         {
-            Perimeter = RuleSetRules.Perimeter(Path.GetFileName(ruleSet.SourceFile), ruleSet.Text, parsed.Firewall);
+            Perimeter = RuleSetRules.Perimeter(Path.GetFileName(ruleSet.SourceFile), ruleSet.Text, parsed.Firewall, ruleSet.SavedText);
             if (ruleSet.HostFirewall is { } host && parsed.HostFirewall is { } hostJson)
             {
                 HostFirewall = RuleSetRules.HostFirewall(ruleSet.Name + RuleSetLoader.HostFirewallSuffix, host, hostJson);
             }
+
+            if (topology is not null)
+            {
+                _proof = new Lazy<FixProof?>(() => FixProof.TryFor(topology, catalog, ruleSet, parsed.Firewall, parsed.HostFirewall));
+            }
         }
     }
+
+    private readonly Lazy<FixProof?> _proof = new(() => null);
+
+    /// <summary>The rule set's proof of a fix (apply to a copy, predict again), when rules and topology are known.</summary>
+    public FixProof? Proof => _proof.Value;
 
     public FlowCatalog Catalog { get; }
 
@@ -34,6 +44,25 @@ public sealed class DiagnosisContext
 
     /// <summary>The server's own firewall rules, when the rule set has them.</summary>
     public RuleSetRules? HostFirewall { get; }
+
+    /// <summary>A deciding rule with the file and line that write it, where the compiled rule sets place it.</summary>
+    public ReportedRule? Located(ReportedRule? rule)
+    {
+        if (rule is null || rule.Location is not null)
+        {
+            return rule;
+        }
+
+        foreach (var rules in new[] { Perimeter, HostFirewall })
+        {
+            if (rules?.Locate(rule.Rule) is { Line: { } line })
+            {
+                return rule with { Location = $"{rules.File}:{line}" };
+            }
+        }
+
+        return rule;
+    }
 
     /// <summary>The zone a report's <c>from</c> names: a zone of that name, else the first zone with that role.</summary>
     public ZoneDefinition? SourceZone(string from) =>

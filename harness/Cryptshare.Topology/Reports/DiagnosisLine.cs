@@ -18,6 +18,16 @@ public sealed record DiagnosisLine(
     string Rule,
     string Fix)
 {
+    /// <summary>The change <see cref="Fix"/> proposes, as it was proven (null where no change is proposed); not written to report.json.</summary>
+    [JsonIgnore]
+    public ProvenChange? Proven { get; init; }
+
+    /// <summary>Two lines are equal by what they say (the proof behind a fix is not part of the line's value).</summary>
+    public bool Equals(DiagnosisLine? other) =>
+        other is not null && (FlowId, From, Port, Observed, Severity, Message, Rule, Fix) == (other.FlowId, other.From, other.Port, other.Observed, other.Severity, other.Message, other.Rule, other.Fix);
+
+    public override int GetHashCode() => HashCode.Combine(FlowId, From, Port, Observed, Severity, Message, Rule, Fix);
+
     /// <summary>The line as a console or log shows it.</summary>
     public override string ToString() =>
         $"{Severity.ToWord()}: {FlowId} from {From} (port {Port}, {Observed.ToWord()}): {Message} Rule: {Rule}. Fix: {Fix}";

@@ -15,19 +15,27 @@ public static class Diagnostician
     public static IReadOnlyList<DiagnosisLine> Diagnose(RuleSetReport ruleSet, DiagnosisContext context)
     {
         var lines = new List<DiagnosisLine>();
-        foreach (var flow in ruleSet.Flows)
+        var diagnosed = new Dictionary<string, bool>();
+        foreach (var flow in ruleSet.Flows.Where(f => IsBlocked(f) || IsExposed(f)))
         {
-            var blocked = flow.Required && flow.Observed != Verdict.Allowed;
-            var exposed = flow.Exposure && flow.Observed == Verdict.Allowed;
+            diagnosed.TryAdd(RuleSet.Key(flow.Id, flow.From), IsBlocked(flow));
+        }
+
+        // A flow whose host failed was not tested: nothing is known of what the rule set does to it.
+        foreach (var flow in ruleSet.Flows.Where(f => f.Observed.IsTested()))
+        {
+            var blocked = IsBlocked(flow);
+            var exposed = IsExposed(flow);
             if (!blocked && !exposed)
             {
                 continue;
             }
 
-            var facts = new FlowUnderDiagnosis(flow, context.Catalog.Find(flow.Id), ruleSet, flow.DecidingRule, context);
+            var facts = new FlowUnderDiagnosis(flow, context.Catalog.Find(flow.Id), ruleSet, flow.DecidingRule, context) { Diagnosed = diagnosed };
             var severity = exposed ? DiagnosisSeverity.Exposed
                 : flow.Observed == Verdict.Unroutable ? DiagnosisSeverity.Inconclusive
                 : DiagnosisSeverity.Blocked;
+            var advice = exposed ? FixAdvisor.ForExposed(facts) : FixAdvisor.ForBlocked(facts);
             lines.Add(new DiagnosisLine(
                 flow.Id,
                 flow.From,
@@ -36,15 +44,22 @@ public static class Diagnostician
                 severity,
                 Message(facts, severity),
                 facts.Deciding?.ToString() ?? NoRuleRecorded,
-                exposed ? FixAdvisor.ForExposed(facts) : FixAdvisor.ForBlocked(facts)));
+                advice.Text) { Proven = advice.Proven });
         }
 
         return lines;
     }
 
+    private static bool IsBlocked(FlowReport flow) => flow.Required && flow.Observed.IsTested() && flow.Observed != Verdict.Allowed;
+
+    private static bool IsExposed(FlowReport flow) => flow.Exposure && flow.Observed == Verdict.Allowed;
+
     /// <summary>The rule set's report with its diagnosis attached.</summary>
-    public static RuleSetReport Attach(RuleSetReport ruleSet, DiagnosisContext context) =>
-        ruleSet with { Diagnosis = Diagnose(ruleSet, context) };
+    public static RuleSetReport Attach(RuleSetReport ruleSet, DiagnosisContext context)
+    {
+        var located = ruleSet with { Flows = ruleSet.Flows.Select(f => f with { DecidingRule = context.Located(f.DecidingRule) }).ToList() };
+        return located with { Diagnosis = Diagnose(located, context) };
+    }
 
     /// <summary>
     /// Every rule set of a report with its diagnosis; the rule sets and nft's JSON of them
@@ -75,9 +90,15 @@ public static class Diagnostician
         return report with
         {
             RuleSets = report.RuleSets
-                .Select(r => r with { Diagnosis = Diagnose(r.AsPredicted(), new DiagnosisContext(catalog, topology, byName.GetValueOrDefault(r.Name), parsed?.GetValueOrDefault(r.Name))) })
+                .Select(r => Attach(r, new DiagnosisContext(catalog, topology, byName.GetValueOrDefault(r.Name), parsed?.GetValueOrDefault(r.Name))))
                 .ToList(),
         };
+    }
+
+    private static StaticRuleSetReport Attach(StaticRuleSetReport ruleSet, DiagnosisContext context)
+    {
+        var located = ruleSet with { Flows = ruleSet.Flows.Select(f => f with { DecidingRule = context.Located(f.DecidingRule) }).ToList() };
+        return located with { Diagnosis = Diagnose(located.AsPredicted(), context) };
     }
 
     private static string Message(FlowUnderDiagnosis facts, DiagnosisSeverity severity)

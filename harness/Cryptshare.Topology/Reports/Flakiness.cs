@@ -33,7 +33,9 @@ public static class Flakiness
     /// <summary>
     /// The flows whose observed verdict differs between <paramref name="repetitions"/> (reports of
     /// the same rule sets on the same topology), in the order of the first repetition. A flow that
-    /// some repetition did not probe at all is a harness fault, not flakiness, and throws.
+    /// some repetition did not probe at all is a harness fault, not flakiness, and throws. A flow
+    /// whose host failed (<see cref="Verdict.HostFailed"/>) in some repetitions is compared over
+    /// the others only: a dead host is reported as such, never as a flaky flow.
     /// </summary>
     public static FlakinessReport Find(IReadOnlyList<MatrixReport> repetitions)
     {
@@ -53,9 +55,10 @@ public static class Flakiness
                         $"{ruleSet.Name}: flow {flow.Id} from {flow.From} was probed {verdicts.Count} times in {repetitions.Count} repetitions");
                 }
 
-                if (verdicts.Distinct().Count() > 1)
+                var tested = verdicts.Where(v => v.IsTested()).ToList();
+                if (tested.Distinct().Count() > 1)
                 {
-                    var counts = verdicts.GroupBy(v => v)
+                    var counts = tested.GroupBy(v => v)
                         .Select(g => new VerdictCount(g.Key, g.Count()))
                         .OrderByDescending(c => c.Count)
                         .ThenBy(c => c.Verdict)

@@ -11,6 +11,7 @@ namespace Cryptshare.Topology.Reports;
 /// where a rule set has no expectations (a customer's), when the diagnosis names it; for
 /// <c>analyze</c> also when the oracle could not predict it (an unknown is never a pass).
 /// <see cref="Flaky"/> is set where the verdict varied between repetitions (<c>run --repeat N</c>).
+/// A flow whose host failed (<see cref="NotTested"/>) is an error of the run, never a failure.
 /// </summary>
 public sealed record FlowCheck(
     string RuleSet,
@@ -33,11 +34,15 @@ public sealed record FlowCheck(
     /// <summary>The failure's type: <c>verdict-mismatch</c>, <c>not-predicted</c>, or the diagnosis' severity (<c>blocked</c>, <c>exposed</c>, …); null when the case passed.</summary>
     public string? FailureType =>
         Verdict is null ? "not-predicted"
+        : NotTested ? null
         : Expected is { } expected && expected != Verdict ? "verdict-mismatch"
         : Expected is null && Diagnosis is not null ? Diagnosis.Severity.ToWord()
         : null;
 
-    public bool Passed => FailureType is null;
+    public bool Passed => FailureType is null && !NotTested;
+
+    /// <summary>The harness could not test the flow: a host at either end failed (<c>host-failed</c>).</summary>
+    public bool NotTested => Verdict is { } verdict && !verdict.IsTested();
 
     public string Name => $"{RuleSet}/{Id}/{From}";
 
@@ -49,7 +54,7 @@ public sealed record FlowCheck(
     /// <summary>The failure in one line (null when passed).</summary>
     public string? FailureMessage => FailureType switch
     {
-        null => null,
+        null => NotTested ? $"not tested: {Detail}" : null,
         "not-predicted" => $"not predicted: {Detail}",
         "verdict-mismatch" => $"expected {Expected!.Value.ToWord()}, {VerdictLabel} {Verdict!.Value.ToWord()}; deciding rule: {Rule}",
         var severity => $"{severity}: {VerdictLabel} {Verdict!.Value.ToWord()}; deciding rule: {Rule}",

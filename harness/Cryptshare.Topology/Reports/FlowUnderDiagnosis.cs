@@ -1,4 +1,6 @@
+using Cryptshare.Topology.Flows;
 using Cryptshare.Topology.Model;
+using Cryptshare.Topology.Oracle.Matrix;
 
 namespace Cryptshare.Topology.Reports;
 
@@ -10,6 +12,18 @@ public sealed record FlowUnderDiagnosis(
     ReportedRule? Deciding,
     DiagnosisContext Context)
 {
+    /// <summary>Every diagnosed flow of the rule set (<c>flow-id/from-role</c>) and whether it should be allowed: what a proven fix may put right besides its own flow.</summary>
+    public IReadOnlyDictionary<string, bool> Diagnosed { get; init; } = new Dictionary<string, bool>();
+
+    /// <summary>The flow's key in the matrix (<c>flow-id/from-role</c>).</summary>
+    public string Key => RuleSets.RuleSet.Key(Flow.Id, Flow.From);
+
+    /// <summary>The probe case of the flow, where the rule set could be proven.</summary>
+    public ProbeCase? Case => Context.Proof?.Case(Key);
+
+    /// <summary>The oracle's prediction of the flow from the rules as they are, where known.</summary>
+    public MatrixPrediction? Prediction => Context.Proof?.Baseline(Key);
+
     /// <summary>The firewall interface (zone name) the flow comes in on.</summary>
     public string SourceInterface => Context.SourceZone(Flow.From)?.Interface ?? Flow.From;
 

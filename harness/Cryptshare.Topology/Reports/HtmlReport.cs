@@ -11,7 +11,8 @@ namespace Cryptshare.Topology.Reports;
 /// pictures inline, no scripts and nothing loaded from anywhere (a Content-Security-Policy says
 /// so to the browser). First the summary per rule set, then per rule set the diagnosis, the
 /// picture and the per-flow table. Every count is also a data- attribute, so a test can compare the
-/// rendered page with report.json.
+/// rendered page with report.json. An incomplete run says so first, with the reason, every failed
+/// host and its last log lines (<c>section#incomplete</c>).
 /// </summary>
 public static class HtmlReport
 {
@@ -34,10 +35,12 @@ public static class HtmlReport
             .AppendLine("</head>");
 
         var total = ReportCounts.Of(report);
-        html.AppendLine(CultureInfo.InvariantCulture, $"<body data-rulesets=\"{report.RuleSets.Count}\"{CountAttributes(total)}>")
+        var incompleteAttribute = report.Incomplete is { } cut ? $" data-incomplete=\"{E(cut.Cause)}\"" : string.Empty;
+        html.AppendLine(CultureInfo.InvariantCulture, $"<body data-rulesets=\"{report.RuleSets.Count}\"{CountAttributes(total)}{incompleteAttribute}>")
             .AppendLine(CultureInfo.InvariantCulture, $"<h1>{E(title)}</h1>")
             .AppendLine(CultureInfo.InvariantCulture, $"<p class=\"lead\">{E(Lead(report, total))}</p>")
             .AppendLine(CultureInfo.InvariantCulture, $"<p class=\"timings\">topology up in {report.Timings.TopologyUpMs} ms, matrix in {report.Timings.MatrixMs} ms</p>");
+        Incomplete(html, report.Incomplete);
         Summary(html, report, total);
         FlakySection(html, report.Flaky);
         var flaky = (report.Flaky?.Flows ?? []).ToDictionary(f => (f.RuleSet, f.Id, f.From));
@@ -55,11 +58,41 @@ public static class HtmlReport
 
     private static string Lead(MatrixReport report, ReportCounts total)
     {
-        var problems = total.Diagnosis == 0
-            ? "no diagnosis: every required flow works and nothing the documentation keeps closed is open"
-            : $"{total.Diagnosis} diagnosis line{(total.Diagnosis == 1 ? string.Empty : "s")}: see each rule set below";
+        var problems = total.Diagnosis > 0
+            ? $"{total.Diagnosis} diagnosis line{(total.Diagnosis == 1 ? string.Empty : "s")}: see each rule set below"
+            : report.Incomplete is not null
+                ? "no diagnosis among the flows tested; the run is incomplete (see below)"
+                : "no diagnosis: every required flow works and nothing the documentation keeps closed is open";
+        var untested = total.ByVerdict[Verdict.HostFailed];
         return $"{report.RuleSets.Count} rule set{(report.RuleSets.Count == 1 ? string.Empty : "s")}, {total.Flows} probed flows, " +
-            $"{total.Matched} as expected, {total.Mismatched} not; {problems}.";
+            $"{total.Matched} as expected, {total.Mismatched} not{(untested > 0 ? $", {untested} not tested (a host failed)" : string.Empty)}; {problems}.";
+    }
+
+    private static void Incomplete(StringBuilder html, IncompleteRun? incomplete)
+    {
+        if (incomplete is null)
+        {
+            return;
+        }
+
+        html.AppendLine(CultureInfo.InvariantCulture, $"<section id=\"incomplete\" data-cause=\"{E(incomplete.Cause)}\" data-host-failures=\"{incomplete.HostFailures.Count}\">")
+            .AppendLine("<h2>Incomplete run</h2>")
+            .AppendLine(CultureInfo.InvariantCulture, $"<p class=\"reason\">{E(incomplete.Reason)}</p>")
+            .AppendLine(CultureInfo.InvariantCulture, $"<p class=\"repetitions\">{incomplete.RepetitionsDone} of {incomplete.RepetitionsAsked} repetitions ran to their end; at {E(incomplete.At.ToString("u", CultureInfo.InvariantCulture))}.</p>");
+        if (incomplete.RuleSetsNotRun.Count > 0)
+        {
+            html.AppendLine(CultureInfo.InvariantCulture, $"<p class=\"not-run\" data-count=\"{incomplete.RuleSetsNotRun.Count}\">Not run, so missing below: {E(string.Join(", ", incomplete.RuleSetsNotRun))}.</p>");
+        }
+
+        foreach (var host in incomplete.HostFailures)
+        {
+            html.AppendLine(CultureInfo.InvariantCulture, $"<div class=\"host-failure\" data-host=\"{E(host.Host)}\" data-what=\"{E(host.What)}\">")
+                .AppendLine(CultureInfo.InvariantCulture, $"<p><strong>{E(host.Host)}</strong> ({E(host.Kind)}, zone {E(host.Zone)}): {E(host.Meaning)} Found in repetition {host.Repetition}, rule set {E(host.RuleSet)}; its flows from then on are {Badge(Verdict.HostFailed)}.</p>")
+                .AppendLine(CultureInfo.InvariantCulture, $"<pre class=\"log\">{E(host.LastLog.Count == 0 ? "(no log lines)" : string.Join('\n', host.LastLog))}</pre>")
+                .AppendLine("</div>");
+        }
+
+        html.AppendLine("</section>");
     }
 
     private static void Summary(StringBuilder html, MatrixReport report, ReportCounts total)
@@ -135,9 +168,14 @@ public static class HtmlReport
         html.AppendLine("</section>");
     }
 
-    private static string Outcome(ReportCounts counts) => counts.Mismatched == 0
-        ? $"All {counts.Flows} flows as expected."
-        : $"{counts.Mismatched} of {counts.Flows} flows differ from the expectation.";
+    private static string Outcome(ReportCounts counts)
+    {
+        var untested = counts.ByVerdict[Verdict.HostFailed];
+        var tested = counts.Mismatched == 0
+            ? untested == 0 ? $"All {counts.Flows} flows as expected." : $"All {counts.Flows - untested} flows tested as expected."
+            : $"{counts.Mismatched} of {counts.Flows} flows differ from the expectation.";
+        return untested == 0 ? tested : $"{tested} {untested} not tested: a host failed.";
+    }
 
     private static void Diagnosis(StringBuilder html, RuleSetReport ruleSet)
     {
@@ -228,10 +266,10 @@ public static class HtmlReport
             var varied = flaky.GetValueOrDefault((ruleSet.Name, flow.Id, flow.From));
             var flakyBadge = varied is null ? string.Empty
                 : $" <span class=\"flaky-badge\" title=\"{E(FlowCheck.FlakyCounts(varied))}\">flaky: {E(string.Join(" · ", varied.Counts.Select(c => $"{c.Verdict.ToWord()} {c.Count}")))}</span>";
-            html.Append(CultureInfo.InvariantCulture, $"<tr class=\"flow{(flow.Matches ? string.Empty : " mismatch")}{(varied is null ? string.Empty : " flaky")}\" data-flaky=\"{(varied is null ? "false" : "true")}\" data-flow=\"{E(flow.Id)}\" data-from=\"{E(flow.From)}\" data-observed=\"{flow.Observed.ToWord()}\" data-expected=\"{flow.Expected?.ToWord() ?? string.Empty}\" data-matches=\"{(flow.Matches ? "true" : "false")}\">")
+            html.Append(CultureInfo.InvariantCulture, $"<tr class=\"flow{(flow.Mismatched ? " mismatch" : string.Empty)}{(varied is null ? string.Empty : " flaky")}\" data-flaky=\"{(varied is null ? "false" : "true")}\" data-flow=\"{E(flow.Id)}\" data-from=\"{E(flow.From)}\" data-observed=\"{flow.Observed.ToWord()}\" data-expected=\"{flow.Expected?.ToWord() ?? string.Empty}\" data-matches=\"{(flow.Matches ? "true" : "false")}\">")
                 .Append(CultureInfo.InvariantCulture, $"<td>{E(flow.Id)}</td><td>{E(flow.From)}</td><td>{E(flow.To)}</td><td class=\"num\">{flow.Port}</td><td>{role}</td>")
                 .Append(CultureInfo.InvariantCulture, $"<td>{(flow.Expected is { } expected ? Badge(expected) : "–")}</td>")
-                .Append(CultureInfo.InvariantCulture, $"<td>{Badge(flow.Observed)}{(flow.Matches ? string.Empty : " <span class=\"differs\">≠ expected</span>")}{flakyBadge}</td>")
+                .Append(CultureInfo.InvariantCulture, $"<td>{Badge(flow.Observed)}{(flow.Mismatched ? " <span class=\"differs\">≠ expected</span>" : string.Empty)}{flakyBadge}</td>")
                 .Append(CultureInfo.InvariantCulture, $"<td>{(flow.Predicted is { } predicted ? Badge(predicted) : "–")}</td>")
                 .Append(CultureInfo.InvariantCulture, $"<td class=\"num\">{flow.ElapsedMs}</td>")
                 .Append(CultureInfo.InvariantCulture, $"<td>{(rule.Length == 0 ? "–" : $"<code>{E(rule)}</code>")}</td><td class=\"detail\">{E(flow.Detail)}</td>")
@@ -284,5 +322,8 @@ public static class HtmlReport
         td.detail { max-width: 420px; overflow-wrap: anywhere; color: #455a64; }
         figure.picture { margin: 0; overflow-x: auto; }
         figure.picture svg { max-width: 100%; height: auto; border: 1px solid #eceff1; }
+        section#incomplete { border: 2px solid #4e342e; background: #efebe9; padding: 4px 16px 12px; margin: 16px 0; }
+        section#incomplete h2 { margin-top: 8px; }
+        pre.log { background: #ffffff; border: 1px solid #d7ccc8; padding: 6px; font-size: 12px; white-space: pre-wrap; overflow-wrap: anywhere; }
         """;
 }

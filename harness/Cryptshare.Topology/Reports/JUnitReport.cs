@@ -10,21 +10,26 @@ namespace Cryptshare.Topology.Reports;
 /// junit.xml: one test suite per rule set, one test case per flow named
 /// <c>ruleset/flow-id/from-zone</c>, so that CI systems (Jenkins, GitLab, GitHub, Azure DevOps)
 /// show the matrix natively. When a case fails is <see cref="FlowCheck"/>'s to say. A flow whose
-/// verdict varied between repetitions (<c>run --repeat N</c>) is marked as JUnit consumers mark a
-/// flaky test (Maven Surefire's schema): a <c>&lt;flakyFailure&gt;</c> element for each verdict
-/// other than the case's own, with its count, and the counts as properties (<c>flaky</c>,
-/// <c>verdict.allowed</c>, …), so the case is listed as flaky rather than hidden.
+/// host failed is an error (the harness could not test it), never a failure; an incomplete run adds
+/// a suite <c>run</c> whose one case, <c>complete</c>, is an error giving the reason, so CI shows why
+/// the matrix is short. A flow whose verdict varied between repetitions (<c>run --repeat N</c>) is
+/// marked as JUnit consumers mark a flaky test (Maven Surefire's schema): a <c>&lt;flakyFailure&gt;</c>
+/// element for each verdict other than the case's own, with its count, and the counts as properties
+/// (<c>flaky</c>, <c>verdict.allowed</c>, …), so the case is listed as flaky rather than hidden.
 /// </summary>
 public static class JUnitReport
 {
     public const string FileName = "junit.xml";
 
+    /// <summary>The name of the suite an incomplete run adds.</summary>
+    public const string IncompleteSuite = "run";
+
     public static XDocument Build(MatrixReport report) =>
-        Build(FlowCheck.Of(report), report.RuleSets.ToDictionary(r => r.Name, r => r.Sha256), report.Timings.TopologyUpMs + report.Timings.MatrixMs, report.Flaky?.Repeats);
+        Build(FlowCheck.Of(report), report.RuleSets.ToDictionary(r => r.Name, r => r.Sha256), report.Timings.TopologyUpMs + report.Timings.MatrixMs, report.Flaky?.Repeats, report.Incomplete);
 
     /// <summary>analyze's prediction as junit.xml: a case per flow, failed where the prediction is not as expected or missing.</summary>
     public static XDocument Build(StaticMatrixReport report) =>
-        Build(FlowCheck.Of(report), report.RuleSets.ToDictionary(r => r.Name, r => r.Sha256), report.Timings.ParseMs + report.Timings.PredictMs, null);
+        Build(FlowCheck.Of(report), report.RuleSets.ToDictionary(r => r.Name, r => r.Sha256), report.Timings.ParseMs + report.Timings.PredictMs, null, report.Incomplete);
 
     public static void Write(MatrixReport report, string path)
     {
@@ -45,16 +50,21 @@ public static class JUnitReport
         return Encoding.UTF8.GetString(stream.ToArray());
     }
 
-    private static XDocument Build(IReadOnlyList<FlowCheck> checks, IReadOnlyDictionary<string, string> shas, long totalMs, int? repeats)
+    private static XDocument Build(IReadOnlyList<FlowCheck> checks, IReadOnlyDictionary<string, string> shas, long totalMs, int? repeats, IncompleteRun? incomplete)
     {
         var suites = shas.Select(s => Suite(s.Key, s.Value, checks.Where(c => c.RuleSet == s.Key).ToList(), repeats)).ToList();
+        if (incomplete is not null)
+        {
+            suites.Add(Incomplete(incomplete));
+        }
+
         return new XDocument(
             new XDeclaration("1.0", "utf-8", null),
             new XElement("testsuites",
                 new XAttribute("name", "cryptshare-topology"),
                 new XAttribute("tests", suites.Sum(s => (int)s.Attribute("tests")!)),
                 new XAttribute("failures", suites.Sum(s => (int)s.Attribute("failures")!)),
-                new XAttribute("errors", 0),
+                new XAttribute("errors", suites.Sum(s => (int)s.Attribute("errors")!)),
                 new XAttribute("time", Seconds(totalMs)),
                 suites));
     }
@@ -72,7 +82,7 @@ public static class JUnitReport
             new XAttribute("name", name),
             new XAttribute("tests", cases.Count),
             new XAttribute("failures", cases.Count(c => c.Element("failure") is not null)),
-            new XAttribute("errors", 0),
+            new XAttribute("errors", cases.Count(c => c.Element("error") is not null)),
             new XAttribute("skipped", 0),
             new XAttribute("time", Seconds(checks.Sum(c => c.ElapsedMs))),
             properties,
@@ -92,7 +102,14 @@ public static class JUnitReport
                 new[] { Property("flaky", "true") }.Concat(flaky.Counts.Select(c => Property($"verdict.{c.Verdict.ToWord()}", c.Count.ToString(CultureInfo.InvariantCulture))))));
         }
 
-        if (!check.Passed)
+        if (check.NotTested)
+        {
+            testCase.Add(new XElement("error",
+                new XAttribute("type", check.Verdict!.Value.ToWord()),
+                new XAttribute("message", XmlText.Clean(check.Detail)),
+                facts));
+        }
+        else if (!check.Passed)
         {
             testCase.Add(new XElement("failure",
                 new XAttribute("type", check.FailureType!),
@@ -115,6 +132,31 @@ public static class JUnitReport
     }
 
     private static XElement Property(string name, string value) => new("property", new XAttribute("name", name), new XAttribute("value", value));
+
+    private static XElement Incomplete(IncompleteRun incomplete)
+    {
+        var text = new StringBuilder().AppendLine(incomplete.Reason);
+        foreach (var line in incomplete.Account())
+        {
+            text.AppendLine(line);
+        }
+
+        return new XElement("testsuite",
+            new XAttribute("name", IncompleteSuite),
+            new XAttribute("tests", 1),
+            new XAttribute("failures", 0),
+            new XAttribute("errors", 1),
+            new XAttribute("skipped", 0),
+            new XAttribute("time", Seconds(0)),
+            new XElement("testcase",
+                new XAttribute("classname", IncompleteSuite),
+                new XAttribute("name", "complete"),
+                new XAttribute("time", Seconds(0)),
+                new XElement("error",
+                    new XAttribute("type", incomplete.Cause),
+                    new XAttribute("message", XmlText.Clean(incomplete.Reason)),
+                    XmlText.Clean(text.ToString()))));
+    }
 
     private static string Seconds(long milliseconds) => (milliseconds / 1000.0).ToString("0.000", CultureInfo.InvariantCulture);
 }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Cryptshare.Topology.Input;
 
 namespace Cryptshare.Topology.Reports;

@@ -9,11 +9,14 @@ namespace Cryptshare.Topology.Reports;
 /// fields, never renames these. <see cref="Flaky"/> (from <c>run --repeat N</c>; see
 /// <see cref="Flakiness"/>) is null where the matrix ran once; added after the first fields,
 /// optional, and written last so that older report.json files and readers keep working.
+/// <see cref="Incomplete"/> (see <see cref="IncompleteRun"/>) is written only when the run did not
+/// test everything (a host failed, the engine stopped, a signal), after <c>flaky</c>.
 /// </summary>
 public sealed record MatrixReport(
     IReadOnlyList<RuleSetReport> RuleSets,
     ReportTimings Timings,
-    [property: JsonPropertyOrder(1)] FlakinessReport? Flaky = null)
+    [property: JsonPropertyOrder(1)] FlakinessReport? Flaky = null,
+    [property: JsonPropertyOrder(2), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IncompleteRun? Incomplete = null)
 {
     public static readonly JsonSerializerOptions Json = new()
     {
@@ -25,7 +28,8 @@ public sealed record MatrixReport(
         Converters = { new VerdictJsonConverter() },
     };
 
-    public bool AllMatched => RuleSets.All(r => r.Flows.All(f => f.Matches));
+    /// <summary>Every flow as expected, and the run complete: a partial report is never all matched.</summary>
+    public bool AllMatched => Incomplete is null && RuleSets.All(r => r.Flows.All(f => f.Matches));
 
     public void WriteTo(string folder)
     {
@@ -69,9 +73,17 @@ public sealed record FlowReport(
     Verdict? Predicted = null,
     ReportedRule? DecidingRule = null)
 {
-    /// <summary>No expectation (a customer's rule set before the oracle) counts as matching: nothing to compare.</summary>
+    /// <summary>
+    /// No expectation (a customer's rule set before the oracle) counts as matching: nothing to
+    /// compare. A flow that was not tested (<see cref="Verdict.HostFailed"/>) does not match; it is
+    /// no mismatch either (<see cref="VerdictWords.IsTested"/>).
+    /// </summary>
     [JsonIgnore]
     public bool Matches => Expected is null || Expected == Observed;
+
+    /// <summary>Tested, and the verdict is not the expected one: what the judge and the reports count as a mismatch.</summary>
+    [JsonIgnore]
+    public bool Mismatched => Observed.IsTested() && !Matches;
 }
 
 public sealed record ReportTimings(long TopologyUpMs, long MatrixMs);

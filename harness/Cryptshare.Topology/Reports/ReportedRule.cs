@@ -31,6 +31,13 @@ public sealed record ReportedRule(RuleReference Rule, RuleSource? Source, Packet
     public static ReportedRule? From(RuleReference? rule, PacketVerdict? action, RuleSource source) =>
         rule is null ? null : new ReportedRule(rule, source, action);
 
+    /// <summary>
+    /// Where the customer's file writes the rule (<c>acme.rules:10</c>; an iptables-save file's own
+    /// line, not its translation's), set by the diagnosis from the compiled rule set; null where
+    /// unknown (a policy, a rule set not parsed). report.json writes it as <c>location</c>.
+    /// </summary>
+    public string? Location { get; init; }
+
     /// <summary>A base chain's policy rather than a rule.</summary>
     public bool IsPolicy => Rule.Handle is null && Rule.Text.StartsWith("policy", StringComparison.Ordinal);
 
@@ -55,7 +62,8 @@ public sealed record ReportedRule(RuleReference Rule, RuleSource? Source, Packet
 
             var handle = Rule.Handle is { } h ? $" #{h}" : string.Empty;
             var comment = Rule.Comment is null ? string.Empty : $" (\"{Rule.Comment}\")";
-            return $"rule {Place}{handle}{comment}".Replace("rule  ", "rule ", StringComparison.Ordinal);
+            var location = Location is null ? string.Empty : $" at {Location}";
+            return $"rule {Place}{handle}{comment}{location}".Replace("rule  ", "rule ", StringComparison.Ordinal);
         }
     }
 
@@ -70,7 +78,8 @@ public sealed record ReportedRule(RuleReference Rule, RuleSource? Source, Packet
     {
         var handle = Rule.Handle is { } h ? $"#{h}" : null;
         var comment = Rule.Comment is null ? null : $"\"{Rule.Comment}\"";
-        var head = string.Join(' ', new[] { Place, handle, comment }.Where(p => !string.IsNullOrEmpty(p)));
+        var location = Location is null ? null : $"at {Location}";
+        var head = string.Join(' ', new[] { Place, handle, comment, location }.Where(p => !string.IsNullOrEmpty(p)));
         if (string.IsNullOrEmpty(Rule.Text))
         {
             return head.Length == 0 ? "an unnamed rule" : head;
@@ -115,6 +124,11 @@ public sealed class ReportedRuleJsonConverter : JsonConverter<ReportedRule>
         writer.WriteString("comment", rule.Comment);
         writer.WriteString("text", rule.Text);
         writer.WriteString("source", value.Source is { } source ? Word(source) : null);
+        if (value.Location is { } location)
+        {
+            writer.WriteString("location", location);
+        }
+
         writer.WriteEndObject();
     }
 
@@ -156,7 +170,7 @@ public sealed class ReportedRuleJsonConverter : JsonConverter<ReportedRule>
             "oracle" => RuleSource.Oracle,
             _ => (RuleSource?)null,
         };
-        return new ReportedRule(rule, source, PolicyAction(rule));
+        return new ReportedRule(rule, source, PolicyAction(rule)) { Location = Field(root, "location") };
     }
 
     /// <summary>Text that is no rule object: kept whole as the rule's text, so a hand-written report still shows it.</summary>

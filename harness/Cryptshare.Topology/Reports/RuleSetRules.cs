@@ -17,10 +17,16 @@ public sealed class RuleSetRules
 {
     private readonly NftOracle _compiled;
     private readonly IReadOnlyList<LocatedRule> _rules;
+    private readonly string _json;
+    private NftJsonEdit? _structure;
+    private IReadOnlyDictionary<(string Family, string Table, string Chain), HashSet<string>>? _hooks;
 
-    private RuleSetRules(string file, NftOracle compiled, RuleLines lines)
+    private RuleSetRules(string file, NftOracle compiled, RuleLines lines, string text, string nftJson, bool iptables = false)
     {
         File = file;
+        Text = text;
+        IsIptablesSave = iptables;
+        _json = nftJson;
         _compiled = compiled;
         _rules = compiled.RuleFacts
             .GroupBy(f => (f.Rule.Family, f.Rule.Table, f.Rule.Chain))
@@ -29,9 +35,17 @@ public sealed class RuleSetRules
             .ToList();
     }
 
-    /// <summary>The perimeter firewall's rule set: the file as loaded (an iptables-save file in its translation, line for line) and nft's JSON of it.</summary>
-    public static RuleSetRules Perimeter(string file, string loadedText, string nftJson) =>
-        new(file, NftOracle.FromJson(HarnessTables.Without(nftJson)), RuleLines.OfFile(loadedText));
+    /// <summary>
+    /// The perimeter firewall's rule set: the file as loaded and nft's JSON of it; for an
+    /// iptables-save file the loaded text is its translation and <paramref name="savedText"/> the
+    /// file as sent, whose lines every rule is placed on.
+    /// </summary>
+    public static RuleSetRules Perimeter(string file, string loadedText, string nftJson, string? savedText = null)
+    {
+        var json = HarnessTables.Without(nftJson);
+        var lines = savedText is null ? RuleLines.OfFile(loadedText) : RuleLines.OfIptablesSave(savedText, loadedText);
+        return new(file, NftOracle.FromJson(json), lines, savedText ?? loadedText, json, savedText is not null);
+    }
 
     /// <summary>
     /// The server's own firewall: its file holds bare statements that the server includes into the
@@ -43,11 +57,36 @@ public sealed class RuleSetRules
         var chain = compiled.RuleFacts.Where(f => f.Rule.Table == HostFirewallTable.Name && f.Rule.Chain == HostFirewallTable.Chain).ToList();
         var own = RuleLines.OfStatements(statements, HostFirewallTable.Family, HostFirewallTable.Name, HostFirewallTable.Chain, 0)
             .CountOf(HostFirewallTable.Family, HostFirewallTable.Name, HostFirewallTable.Chain);
-        return new RuleSetRules(file, compiled, RuleLines.OfStatements(statements, HostFirewallTable.Family, HostFirewallTable.Name, HostFirewallTable.Chain, Math.Max(0, chain.Count - own)));
+        return new RuleSetRules(file, compiled, RuleLines.OfStatements(statements, HostFirewallTable.Family, HostFirewallTable.Name, HostFirewallTable.Chain, Math.Max(0, chain.Count - own)), statements, nftJson);
     }
 
     /// <summary>The file's name as the diagnosis prints it (without folders).</summary>
     public string File { get; }
+
+    /// <summary>The customer's file as sent (the lines are of it).</summary>
+    public string Text { get; }
+
+    /// <summary>The customer's file is iptables-save output: fixes are written as iptables rules.</summary>
+    public bool IsIptablesSave { get; }
+
+    /// <summary>The rule set's structure in nft's JSON: base chains, jumps, sets.</summary>
+    public NftJsonEdit Structure => _structure ??= new NftJsonEdit(_json);
+
+    /// <summary>The compiled rule a reference names (by family, table, chain and handle), with its line; null for a policy or an unknown rule.</summary>
+    public LocatedRule? Locate(RuleReference? rule) =>
+        rule?.Handle is null ? null : _rules.FirstOrDefault(r => RuleReference.Same(r.Facts.Rule, rule));
+
+    /// <summary>The first rule of a chain in the file, or null when the chain has none.</summary>
+    public LocatedRule? FirstIn(string family, string table, string chain) =>
+        _rules.FirstOrDefault(r => r.Facts.Rule.Family == family && r.Facts.Rule.Table == table && r.Facts.Rule.Chain == chain);
+
+    /// <summary>The last rule of a chain in the file, or null when the chain has none.</summary>
+    public LocatedRule? LastIn(string family, string table, string chain) =>
+        _rules.LastOrDefault(r => r.Facts.Rule.Family == family && r.Facts.Rule.Table == table && r.Facts.Rule.Chain == chain);
+
+    /// <summary>The hooks whose base chains reach a chain (directly or by jump and goto).</summary>
+    public IReadOnlySet<string> HooksReaching(string family, string table, string chain) =>
+        (_hooks ??= Structure.HooksReaching()).GetValueOrDefault((family, table, chain)) ?? [];
 
     /// <summary>Rules that accept traffic to a destination port (a port condition that admits it), in file order.</summary>
     public IEnumerable<LocatedRule> Accepting(int port) => _rules.Where(r => r.Facts.Accepts && r.Facts.IsAboutDestinationPort(port));
@@ -65,7 +104,14 @@ public sealed class RuleSetRules
     public string Describe(LocatedRule rule)
     {
         var place = rule.Line is { } line ? $"{File}:{line}" : File;
-        return rule.Facts.Rule.Comment is { } comment ? $"{place} (\"{comment}\")" : $"{place} ({Shorten(rule.Facts.Rule.Text)})";
+        if (rule.Facts.Rule.Comment is { } comment)
+        {
+            return $"{place} (\"{comment}\")";
+        }
+
+        // An iptables-save file's rule is shown as the customer wrote it, not as its translation.
+        var written = IsIptablesSave && rule.Line is { } at && Text.Split('\n') is { } lines && at <= lines.Length ? lines[at - 1].Trim() : rule.Facts.Rule.Text;
+        return $"{place} ({Shorten(written)})";
     }
 
     private static string Shorten(string code) => code.Length <= 70 ? code : code[..69] + "…";

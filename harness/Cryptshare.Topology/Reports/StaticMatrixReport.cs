@@ -8,8 +8,13 @@ namespace Cryptshare.Topology.Reports;
 /// report.json of <c>analyze</c>: the static matrix, in the shape of <see cref="MatrixReport"/> with
 /// nothing observed (<c>observed</c> and <c>elapsedMs</c> are null) and every flow's
 /// <c>predicted</c> verdict and <c>decidingRule</c> (source "oracle"). <see cref="Kind"/> says "static".
+/// <see cref="Incomplete"/> is written only when analyze was interrupted (the rule sets it had not
+/// finished are missing; see <see cref="IncompleteRun"/>).
 /// </summary>
-public sealed record StaticMatrixReport(IReadOnlyList<StaticRuleSetReport> RuleSets, StaticReportTimings Timings)
+public sealed record StaticMatrixReport(
+    IReadOnlyList<StaticRuleSetReport> RuleSets,
+    StaticReportTimings Timings,
+    [property: JsonPropertyOrder(1), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IncompleteRun? Incomplete = null)
 {
     public const string StaticKind = "static";
 
@@ -17,7 +22,7 @@ public sealed record StaticMatrixReport(IReadOnlyList<StaticRuleSetReport> RuleS
 
     /// <summary>Every prediction matches its expectation (a flow without either matches trivially).</summary>
     [JsonIgnore]
-    public bool AllMatched => RuleSets.All(r => r.Flows.All(f => f.Matches));
+    public bool AllMatched => Incomplete is null && RuleSets.All(r => r.Flows.All(f => f.Matches));
 
     public void WriteTo(string folder)
     {

@@ -37,8 +37,9 @@ public static class TapReport
             }
         }
 
-        var failed = checks.Count(c => !c.Passed);
-        tap.Append($"# {checks.Count - failed} passed, {failed} failed\n");
+        var failed = checks.Count(c => !c.Passed && !c.NotTested);
+        var notTested = checks.Count(c => c.NotTested);
+        tap.Append($"# {checks.Count - failed - notTested} passed, {failed} failed{(notTested == 0 ? string.Empty : $", {notTested} not tested (a host failed)")}\n");
         return tap.ToString();
     }
 
@@ -47,7 +48,7 @@ public static class TapReport
     {
         tap.Append("  ---\n");
         Field(tap, "message", check.FailureMessage ?? "passed, but the verdict varied between repetitions");
-        Field(tap, "severity", check.Passed ? "flaky" : "fail");
+        Field(tap, "severity", check.NotTested ? "error" : check.Passed ? "flaky" : "fail");
         Field(tap, "flow", check.Id);
         Field(tap, "from", check.From);
         Field(tap, "to", check.To);

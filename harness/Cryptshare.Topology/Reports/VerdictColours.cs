@@ -12,6 +12,7 @@ public static class VerdictColours
         Verdict.Rejected => "#ef6c00",
         Verdict.Broken => "#d4a000",
         Verdict.Unroutable => "#8a8a8a",
+        Verdict.HostFailed => "#4e342e",
         _ => "#000000",
     };
 
@@ -22,6 +23,7 @@ public static class VerdictColours
         Verdict.Rejected => "rejected: refused with a reset or ICMP",
         Verdict.Broken => "broken: connected, but the protocol failed",
         Verdict.Unroutable => "unroutable: the harness could not route it",
+        Verdict.HostFailed => "host-failed: not tested, a host failed during the run",
         _ => verdict.ToWord(),
     };
 }

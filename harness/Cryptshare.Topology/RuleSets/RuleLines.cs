@@ -4,8 +4,8 @@ namespace Cryptshare.Topology.RuleSets;
 /// Where each rule of a rule-set file sits: the line of the k-th rule of every chain. nft's JSON,
 /// which the oracle compiles, has no line numbers, and the k-th rule it lists in a chain is the
 /// k-th rule the file gave that chain, so this reads only the file's structure (tables, chains,
-/// blocks, <c>add</c>/<c>insert rule</c> commands), never what a rule means. iptables-save files
-/// are read in their nftables translation, which keeps every rule on its own line number.
+/// blocks, <c>add</c>/<c>insert rule</c> commands), never what a rule means. An iptables-save
+/// file is read through its translation, each rule placed on the file's own line (<see cref="OfIptablesSave"/>).
 /// </summary>
 public sealed class RuleLines
 {
@@ -86,6 +86,61 @@ public sealed class RuleLines
         }
 
         return found;
+    }
+
+    /// <summary>
+    /// An iptables-save file through its translation: every <c>-A CHAIN …</c> line of the file is
+    /// one line of the translation, in order (<c>add rule ip TABLE CHAIN …</c>, or a
+    /// <c># -t TABLE -A CHAIN …</c> comment for a rule the translator could not express, which is in
+    /// no chain), so the k-th rule of a chain is placed on the line of the customer's file that wrote
+    /// it. The file's comment header and its <c>*table</c> and <c>:CHAIN</c> lines do not shift
+    /// anything. When the two do not pair up (a translation of another file), no line is claimed.
+    /// </summary>
+    public static RuleLines OfIptablesSave(string saved, string translation)
+    {
+        var written = new List<(string Table, string Chain, int Line)>();
+        string? table = null;
+        var lines = saved.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i].Trim();
+            if (line.StartsWith('*'))
+            {
+                table = line[1..].Trim();
+            }
+            else if (table is not null && line.StartsWith("-A ", StringComparison.Ordinal) && line.Split(' ', StringSplitOptions.RemoveEmptyEntries) is { Length: >= 2 } words)
+            {
+                written.Add((table, words[1], i + 1));
+            }
+        }
+
+        var found = new RuleLines();
+        var k = 0;
+        foreach (var line in translation.Split('\n').Select(l => l.Trim()))
+        {
+            var words = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var translated = words.Length >= 5 && words[0] == "add" && words[1] == "rule";
+            var untranslated = words.Length >= 5 && words[0] == "#" && words[1] == "-t" && words[3] == "-A";
+            if (!translated && !untranslated)
+            {
+                continue;
+            }
+
+            var (ruleTable, ruleChain) = translated ? (words[3], words[4]) : (words[2], words[4]);
+            if (k >= written.Count || written[k].Table != ruleTable || written[k].Chain != ruleChain)
+            {
+                return new RuleLines();
+            }
+
+            if (translated)
+            {
+                found.Rules(words[2], ruleTable, ruleChain).Add(written[k].Line);
+            }
+
+            k++;
+        }
+
+        return k == written.Count ? found : new RuleLines();
     }
 
     /// <summary>

@@ -38,6 +38,12 @@ public sealed record RuleSet(
     /// </summary>
     public string Sha256 { get; private init; } = Hash(Text, HostFirewall, []);
 
+    /// <summary>
+    /// The iptables-save file as the customer sent it, when <see cref="Text"/> is its nftables
+    /// translation (set where the translation is made); null for nftables input.
+    /// </summary>
+    public string? SavedText { get; init; }
+
     public static string Key(string flowId, string fromRole) => $"{flowId}/{fromRole}";
 
     /// <summary>Without includes, the hash the history has always had: text, NUL, host firewall.</summary>

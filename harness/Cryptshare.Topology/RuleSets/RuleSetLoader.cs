@@ -131,7 +131,12 @@ public static class RuleSetLoader
             var word = yaml.Scalar(value, $"expect.{key}");
             if (!VerdictWords.TryParse(word, out var verdict))
             {
-                throw yaml.Error(value, $"expect.{key}: '{Printable.Visible(word)}' is not a verdict ({VerdictWords.AllWords})");
+                throw yaml.Error(value, $"expect.{key}: '{Printable.Visible(word)}' is not a verdict ({VerdictWords.ExpectableWords})");
+            }
+
+            if (!verdict.IsTested())
+            {
+                throw yaml.Error(value, $"expect.{key}: '{word}' is what a run records when a host failed, not something a firewall does; expect one of {VerdictWords.ExpectableWords}");
             }
 
             expectations[key] = verdict;

@@ -1,7 +1,6 @@
 using Cryptshare.Topology.Model;
 using Cryptshare.Topology.Fixtures.Engine;
 using Cryptshare.Topology.Fixtures.Firewall;
-using Cryptshare.Topology.Flows;
 using Cryptshare.Topology.Input;
 using Cryptshare.Topology.RuleSets;
 

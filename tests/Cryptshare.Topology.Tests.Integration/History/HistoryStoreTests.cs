@@ -16,27 +16,27 @@ namespace Cryptshare.Topology.Tests.Integration.History;
 [Category("History")]
 public sealed class HistoryStoreTests
 {
-    private PostgreSqlContainer postgres = null!;
-    private HistoryDatabases databases = null!;
+    private PostgreSqlContainer _postgres = null!;
+    private HistoryDatabases _databases = null!;
 
     [OneTimeSetUp]
     public async Task StartPostgres()
     {
         var image = await HistoryPostgres.ImageAsync();
-        postgres = HistoryPostgres.Builder(image).WithPassword(HistoryPostgres.NewPassword()).Build();
+        _postgres = HistoryPostgres.Builder(image).WithPassword(HistoryPostgres.NewPassword()).Build();
         var clock = Stopwatch.StartNew();
-        await postgres.StartAsync();
+        await _postgres.StartAsync();
         await TestContext.Progress.WriteLineAsync($"postgres {image.FullName}: created, initialised and ready in {clock.ElapsedMilliseconds} ms");
-        databases = new HistoryDatabases(postgres);
+        _databases = new HistoryDatabases(_postgres);
     }
 
     [OneTimeTearDown]
-    public async Task StopPostgres() => await postgres.DisposeAsync();
+    public async Task StopPostgres() => await _postgres.DisposeAsync();
 
     [Test]
     public async Task MigrationsRunOnceAndASecondOpenDoesNothing()
     {
-        var connectionString = await databases.CreateAsync();
+        var connectionString = await _databases.CreateAsync();
         IReadOnlyList<(int, string, DateTime)> afterFirst;
         await using (var first = new HistoryStore(connectionString))
         {
@@ -47,23 +47,23 @@ public sealed class HistoryStoreTests
         await using var second = new HistoryStore(connectionString);
         Assert.That(await second.MigrateAsync(), Is.Empty, "a second open applies nothing");
         Assert.That(await SchemaVersionsAsync(connectionString), Is.EqualTo(afterFirst), "schema_version is untouched");
-        Assert.That(afterFirst.Select(v => v.Item1), Is.EqualTo(new[] { 1, 2 }));
+        Assert.That(afterFirst.Select(v => v.Item1), Is.EqualTo(new[] { 1, 2, 3, 4 }));
     }
 
     [Test]
     public async Task TwoStoresOpeningAFreshHistoryAtOnceMigrateItOnce()
     {
-        var connectionString = await databases.CreateAsync();
+        var connectionString = await _databases.CreateAsync();
         await using var a = new HistoryStore(connectionString);
         await using var b = new HistoryStore(connectionString);
         var applied = await Task.WhenAll(a.MigrateAsync(), b.MigrateAsync());
-        Assert.That(applied.SelectMany(v => v).Order(), Is.EqualTo(new[] { 1, 2 }), "each migration applied by exactly one of them");
+        Assert.That(applied.SelectMany(v => v).Order(), Is.EqualTo(new[] { 1, 2, 3, 4 }), "each migration applied by exactly one of them");
     }
 
     [Test]
     public async Task FirstUseCreatesTheSchema()
     {
-        var connectionString = await databases.CreateAsync();
+        var connectionString = await _databases.CreateAsync();
         await using var store = new HistoryStore(connectionString);
         var run = await store.SaveRunAsync(Night(0), Report(DocumentedV1, Verdict.Dropped));
         Assert.That(run, Is.Positive);
@@ -73,7 +73,7 @@ public sealed class HistoryStoreTests
     [Test]
     public async Task AChangedRuleSetShowsExactlyThatChangeAndAnIdenticalRunAddsNone()
     {
-        await using var store = new HistoryStore(await databases.CreateAsync());
+        await using var store = new HistoryStore(await _databases.CreateAsync());
         var run1 = await store.SaveRunAsync(Night(0), Report(DocumentedV1, Verdict.Dropped));
         var run2 = await store.SaveRunAsync(Night(1), Report(DocumentedV2, Verdict.Allowed));
 
@@ -100,7 +100,7 @@ public sealed class HistoryStoreTests
     [Test]
     public async Task ChangesCanBeAskedForOneRuleSetOrOneFlow()
     {
-        await using var store = new HistoryStore(await databases.CreateAsync());
+        await using var store = new HistoryStore(await _databases.CreateAsync());
         await store.SaveRunAsync(Night(0), Report(DocumentedV1, Verdict.Dropped));
         await store.SaveRunAsync(Night(1), Report(DocumentedV2, Verdict.Allowed));
 
@@ -117,7 +117,7 @@ public sealed class HistoryStoreTests
     [Test]
     public async Task AVerdictThatFlipsBackUnderTheSameRuleSetGivesTwoChangePoints()
     {
-        await using var store = new HistoryStore(await databases.CreateAsync());
+        await using var store = new HistoryStore(await _databases.CreateAsync());
         var runs = new List<long>();
         foreach (var (night, verdict) in new[] { (0, Verdict.Dropped), (1, Verdict.Broken), (2, Verdict.Dropped), (3, Verdict.Dropped) })
         {
@@ -136,7 +136,7 @@ public sealed class HistoryStoreTests
     [Test]
     public async Task ChangesFollowStartTimeNotSavingOrder()
     {
-        await using var store = new HistoryStore(await databases.CreateAsync());
+        await using var store = new HistoryStore(await _databases.CreateAsync());
         var later = await store.SaveRunAsync(Night(5), Report(DocumentedV2, Verdict.Allowed));
         var earlier = await store.SaveRunAsync(Night(4), Report(DocumentedV1, Verdict.Dropped));
 
@@ -147,7 +147,7 @@ public sealed class HistoryStoreTests
     [Test]
     public async Task ARuleSetOnlyOneRunHasShowsAsDifferencesWithAnEmptySide()
     {
-        await using var store = new HistoryStore(await databases.CreateAsync());
+        await using var store = new HistoryStore(await _databases.CreateAsync());
         var without = await store.SaveRunAsync(Night(0), Report(DocumentedV1, Verdict.Dropped, withCustomer: false));
         var with = await store.SaveRunAsync(Night(1), Report(DocumentedV1, Verdict.Dropped));
 
@@ -163,7 +163,7 @@ public sealed class HistoryStoreTests
     [Test]
     public async Task ASavedRunKeepsEveryField()
     {
-        var connectionString = await databases.CreateAsync();
+        var connectionString = await _databases.CreateAsync();
         await using var store = new HistoryStore(connectionString);
         const string rule = """{"chain": "forward", "handle": 7, "comment": "admin from the admin zone"}""";
         var report = new MatrixReport(
@@ -205,10 +205,43 @@ public sealed class HistoryStoreTests
         }));
     }
 
+    /// <summary>A run that lost a host: its host-failed flows and its incomplete section are kept, and read back as they were written.</summary>
+    [Test]
+    public async Task AnIncompleteRunKeepsItsHostFailedFlowsAndWhy()
+    {
+        var connectionString = await _databases.CreateAsync();
+        await using var store = new HistoryStore(connectionString);
+        var incomplete = new IncompleteRun(IncompleteCauses.HostFailed, "ldap (ldap, zone intranet) failed in repetition 1, rule set 01-documented: killed.",
+            FirstNight, 1, 1, [], [new HostFailureReport("ldap", "ldap", "intranet", "killed", 137, "its container was killed", 1, Documented, ["slapd"])]);
+        var report = Report(DocumentedV1, Verdict.Dropped, withCustomer: false);
+        report = report with
+        {
+            RuleSets = [report.RuleSets[0] with { Flows = [.. report.RuleSets[0].Flows.Select(f => f.Id == "ldaps" ? f with { Observed = Verdict.HostFailed } : f)] }],
+            Incomplete = incomplete,
+        };
+        var first = await store.SaveRunAsync(Night(0), Report(DocumentedV1, Verdict.Dropped, withCustomer: false));
+        var second = await store.SaveRunAsync(Night(1), report);
+
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await using var command = dataSource.CreateCommand("SELECT id, incomplete ->> 'cause', incomplete -> 'hostFailures' -> 0 ->> 'host' FROM runs ORDER BY id");
+        var rows = new List<(long, string?, string?)>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                rows.Add((reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
+            }
+        }
+
+        Assert.That(rows, Is.EqualTo(new[] { (first, (string?)null, (string?)null), (second, "host-failed", "ldap") }));
+        var ldaps = (await store.DiffAsync(first, second)).Single(d => d.FlowId == "ldaps");
+        Assert.That((ldaps.ObservedA, ldaps.ObservedB), Is.EqualTo(((Verdict?)Verdict.Allowed, (Verdict?)Verdict.HostFailed)), "the word reads back");
+    }
+
     [Test]
     public async Task DiffOfAnUnknownRunSaysWhichRun()
     {
-        await using var store = new HistoryStore(await databases.CreateAsync());
+        await using var store = new HistoryStore(await _databases.CreateAsync());
         var run = await store.SaveRunAsync(Night(0), Report(DocumentedV1, Verdict.Dropped));
         var error = Assert.ThrowsAsync<ArgumentException>(() => store.DiffAsync(run, run + 100));
         Assert.That(error!.Message, Does.Contain($"no run {run + 100}"));
@@ -217,7 +250,7 @@ public sealed class HistoryStoreTests
     [Test]
     public async Task NeitherTheStoreNorItsErrorsShowThePassword()
     {
-        var good = new NpgsqlConnectionStringBuilder(await databases.CreateAsync());
+        var good = new NpgsqlConnectionStringBuilder(await _databases.CreateAsync());
         var secret = HistoryPostgres.NewPassword();
         var wrong = new NpgsqlConnectionStringBuilder(good.ConnectionString) { Password = secret };
         await using var store = new HistoryStore(wrong.ConnectionString);

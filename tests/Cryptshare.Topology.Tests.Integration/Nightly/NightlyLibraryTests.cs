@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Cryptshare.Topology.Fixtures.Engine;
 using Cryptshare.Topology.Runs;
+using Cryptshare.Topology.Runs.Live;
 using Cryptshare.Topology.Tests.Integration.Cli;
 
 namespace Cryptshare.Topology.Tests.Integration.Nightly;
@@ -11,8 +12,10 @@ namespace Cryptshare.Topology.Tests.Integration.Nightly;
 /// flaky flow and every verdict as its expectation file says. It is the job's own run: the `run`
 /// verb as a process, which takes the run pipeline (Cryptshare.Topology.Runs) as every live matrix does. For the nightly job only (.ci/nightly):
 /// the default test run leaves category Nightly out. .ci/nightly sets CTT_NIGHTLY_REPEAT (default 20),
-/// CTT_NIGHTLY_OUT (where the reports stay as artifacts) and CTT_HISTORY (a PostgreSQL connection
-/// string: the run is saved there), so the job's reports and history come from this very run.
+/// CTT_NIGHTLY_PARALLEL (topologies at once, default 1), CTT_NIGHTLY_SHARD (this CI job's share, I/N;
+/// then only that share runs), CTT_NIGHTLY_OUT (where the reports stay as artifacts) and CTT_HISTORY
+/// (a PostgreSQL connection string: the run is saved there, in the group CTT_RUN_GROUP when set), so
+/// the job's reports and history come from this very run.
 /// </summary>
 [TestFixture]
 [Category("Nightly")]
@@ -28,12 +31,27 @@ public sealed partial class NightlyLibraryTests
         var repeats = Environment.GetEnvironmentVariable("CTT_NIGHTLY_REPEAT") is { Length: > 0 } given ? int.Parse(given) : DefaultRepeats;
         var keep = Environment.GetEnvironmentVariable("CTT_NIGHTLY_OUT") is { Length: > 0 } folder ? folder : null;
         var history = Environment.GetEnvironmentVariable("CTT_HISTORY") is { Length: > 0 } connection ? connection : null;
+        var parallel = Environment.GetEnvironmentVariable("CTT_NIGHTLY_PARALLEL") is { Length: > 0 } k ? int.Parse(k) : 1;
+        var shard = Environment.GetEnvironmentVariable("CTT_NIGHTLY_SHARD") is { Length: > 0 } s ? RuleSetShard.Parse(s, out _) : null;
         var output = keep ?? Directory.CreateTempSubdirectory("ctt-nightly-").FullName;
         var library = MatrixInputs.LibraryRuleSetPaths();
-        List<string> args = ["run", "--rules", .. library, "--repeat", repeats.ToString(), "--out", output];
+        List<string> args = ["run", "--rules", .. library, "--repeat", repeats.ToString(), "--parallel", parallel.ToString(), "--out", output];
+        if (shard is not null)
+        {
+            args.AddRange(["--shard", shard.ToString()]);
+        }
+
         if (history is not null)
         {
             args.AddRange(["--history", history]);
+        }
+
+        // This job's share: the whole library, or the rule sets whose names fall in its shard.
+        var share = shard is null ? library : library.Where(p => RuleSetShard.Of(Path.GetFileNameWithoutExtension(p), shard.Count) == shard.Index).ToList();
+        if (share.Count == 0)
+        {
+            // More shards than rule sets: this job has nothing to prove (the others cover the library).
+            Assert.Ignore($"shard {shard} holds none of the library's {library.Count} rule sets");
         }
 
         var run = ToolProcess.NewRunId();
@@ -41,7 +59,7 @@ public sealed partial class NightlyLibraryTests
         {
             // About 35 s a repetition of the ten-rule-set library on a 2-core machine, plus the start.
             var result = await ToolProcess.RunAsync(run, TimeSpan.FromMinutes(10 + 2 * repeats), [.. args]);
-            await TestContext.Progress.WriteLineAsync($"nightly: {repeats} repetitions of {library.Count} rule sets, exit {result.ExitCode}, reports in {output}");
+            await TestContext.Progress.WriteLineAsync($"nightly: {repeats} repetitions of {share.Count} rule sets on {parallel} topologies, exit {result.ExitCode}, reports in {output}");
             if (keep is not null)
             {
                 // The tool's own output beside its reports, for whoever reads the job's artifacts.
@@ -54,7 +72,7 @@ public sealed partial class NightlyLibraryTests
             using var report = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output, "report.json")));
             var root = report.RootElement;
             Assert.That(root.GetProperty("ruleSets").EnumerateArray().Select(r => r.GetProperty("name").GetString() + ".nft"),
-                Is.EqualTo(library.Select(Path.GetFileName)), "the whole library ran");
+                Is.EqualTo(share.Select(Path.GetFileName)), shard is null ? "the whole library ran" : $"shard {shard} of the library ran");
             var flaky = root.GetProperty("flaky");
             if (repeats == 1)
             {

@@ -1,7 +1,6 @@
 using Cryptshare.Topology.Fixtures.Engine;
 using Cryptshare.Topology.Fixtures.Firewall;
 using Cryptshare.Topology.Model;
-using Cryptshare.Topology.Oracle.Matrix;
 using Cryptshare.Topology.RuleSets;
 using Cryptshare.Topology.Reports;
 

@@ -65,7 +65,7 @@ public sealed class RuleSetGenerator(int seed, IReadOnlyList<LabZone> zones)
 
     /// <summary>
     /// A rule set written for the lab (<c>Oracle/rulesets/NAME.nft</c>), its <c>{zone.firewall}</c>,
-    /// <c>{zone.client}</c> and <c>{zone.subnet}</c> replaced by the lab's addresses, with every connection of <see cref="Flows"/>.
+    /// <c>{zone.client}</c> and <c>{zone.subnet}</c> replaced by the lab's addresses, with every connection of <see cref="Flows(IReadOnlyList{LabZone})"/>.
     /// </summary>
     public static GeneratedRuleSet Written(string name, IReadOnlyList<LabZone> zones)
     {

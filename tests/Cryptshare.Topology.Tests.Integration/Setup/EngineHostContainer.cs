@@ -32,13 +32,17 @@ internal sealed class EngineHostContainer : IAsyncDisposable
 
     private EngineHostContainer(IContainer container) => _container = container;
 
-    public static async Task<EngineHostContainer> StartAsync(CancellationToken ct)
+    /// <summary>The container, for what a caller adds to it (a published port of the nested engine).</summary>
+    public IContainer Container => _container;
+
+    /// <summary>Starts the machine; <paramref name="configure"/> adds to its container (a published port, a tmpfs) before it is created.</summary>
+    public static async Task<EngineHostContainer> StartAsync(CancellationToken ct, Func<ContainerBuilder, ContainerBuilder>? configure = null)
     {
         var image = await HostImages.GetAsync(Kind, ct);
-        var container = new ContainerBuilder(image)
+        var builder = new ContainerBuilder(image)
             .WithHarnessLabels(Kind)
-            .WithPrivileged(true)
-            .Build();
+            .WithPrivileged(true);
+        var container = (configure?.Invoke(builder) ?? builder).Build();
         var host = new EngineHostContainer(container);
         try
         {
@@ -52,6 +56,9 @@ internal sealed class EngineHostContainer : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>Where a port published with <c>WithLoopbackPortBinding</c> is reached on this machine's loopback.</summary>
+    public ushort GetMappedPort(int containerPort) => _container.GetMappedPublicPort(containerPort);
 
     /// <summary>Runs a command (an argument list, no shell) inside; waits for it to end.</summary>
     public Task<ExecResult> ExecAsync(IList<string> command, CancellationToken ct) => _container.ExecAsync(command, ct);

@@ -1,7 +1,4 @@
-using Cryptshare.Topology.Fixtures.Pki;
 using Cryptshare.Topology.Fixtures.SmtpRelay;
-using MailKit;
-using MailKit.Net.Smtp;
 using MailKit.Security;
 
 namespace Cryptshare.Topology.Tests.Integration.SmtpRelay;

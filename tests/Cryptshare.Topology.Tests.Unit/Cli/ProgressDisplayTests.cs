@@ -63,4 +63,23 @@ public sealed class ProgressDisplayTests
         Assert.That(lines[0], Does.StartWith("hosts: 3/3, cryptshare, internet-client"));
         Assert.That(lines[1], Does.Match(@"^01-documented: 26/26, 26 flows probed, all as expected \(\d+\.\d s\)$"));
     }
+
+    [Test]
+    public async Task ANoticeIsALineOfItsOwnOnATerminalToo()
+    {
+        var (console, text) = Console(interactive: true);
+        using (EngineLog.Install(echo: null))
+        {
+            await ProgressDisplay.RunAsync(console, live: true, EngineLog.Current, progress =>
+            {
+                PhaseTracker.Start(progress, Phase.RuleSet, "01-documented", 26, "probing");
+                progress.Report(PhaseProgress.Notice("host failed: ldap (ldap, zone intranet)"));
+                return Task.FromResult(0);
+            });
+        }
+
+        var shown = text.ToString();
+        Assert.That(shown, Does.Contain("host failed: ldap (ldap, zone intranet)").And.Contain("01-documented: 0/26, probing"));
+        Assert.That(shown.IndexOf("host failed", StringComparison.Ordinal), Is.LessThan(shown.IndexOf("01-documented", StringComparison.Ordinal)), "the notice stands above the bars");
+    }
 }

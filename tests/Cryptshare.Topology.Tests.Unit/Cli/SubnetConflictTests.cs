@@ -1,27 +1,38 @@
 using Cryptshare.Topology.Fixtures.Engine;
+using Cryptshare.Topology.Fixtures.Topology;
 using Cryptshare.Topology.Runs.Live;
 using Cryptshare.Topology.Tests.Unit.Reports;
 
 namespace Cryptshare.Topology.Tests.Unit.Cli;
 
-/// <summary>Two topologies on one engine: the message names who holds the subnets and how to remove it.</summary>
+/// <summary>
+/// Topologies on one engine compete only for blocks of the engine-side pool: when none is left, the
+/// message names who holds the pool and how to remove it.
+/// </summary>
 [TestFixture]
 public sealed class SubnetConflictTests
 {
+    private static readonly string Exhausted = new EnginePoolExhaustedException(EngineSubnetPool.Default, SampleMatrix.Topology).Message;
+
+    [Test]
+    public void TheProblemNamesThePoolAndTheTopology() =>
+        Assert.That(Exhausted, Does.Contain("engine-side pool 198.18.0.0/15").And.Contain($"topology '{SampleMatrix.Topology.Name}'"));
+
     [Test]
     public void AHarnessRunIsNamedWithItsCleanCommand()
     {
-        var holder = new SubnetHolder("ctt-42-dmz", "10.77.2.0/24", "10.77.2.0/24", new Dictionary<string, string> { [HarnessLabels.Run] = "42" });
-        var message = SubnetConflict.Describe(SampleMatrix.Topology, [holder]);
-        Assert.That(message, Does.Contain("10.77.2.0/24 by network ctt-42-dmz (10.77.2.0/24, harness run 42)"));
+        var holder = new SubnetHolder("ctt-42-1-dmz", "198.18.2.0/24", "198.18.0.0/15", new Dictionary<string, string> { [HarnessLabels.Run] = "42" });
+        var message = SubnetConflict.Describe(Exhausted, [holder]);
+        Assert.That(message, Does.Contain("1 network(s) of harness run 42 (ctt-42-1-dmz 198.18.2.0/24)"));
         Assert.That(message, Does.Contain("`cryptshare-topology clean --run 42`"));
+        Assert.That(message, Does.Contain(EngineSubnetPool.Variable), "another range is a way out too");
     }
 
     [Test]
     public void AComposeProjectIsNamedWithItsDownCommand()
     {
-        var holder = new SubnetHolder("work_internet", "10.77.0.0/16", "10.77.1.0/24", new Dictionary<string, string> { ["com.docker.compose.project"] = "work" });
-        var message = SubnetConflict.Describe(SampleMatrix.Topology, [holder]);
+        var holder = new SubnetHolder("work_internet", "198.18.0.0/16", "198.18.0.0/15", new Dictionary<string, string> { ["com.docker.compose.project"] = "work" });
+        var message = SubnetConflict.Describe(Exhausted, [holder]);
         Assert.That(message, Does.Contain("docker compose project work").And.Contain("`docker compose -p work down`"));
     }
 
@@ -34,5 +45,5 @@ public sealed class SubnetConflictTests
 
     [Test]
     public void DockersMessageIsRecognisedInsideOtherExceptions() =>
-        Assert.That(SubnetConflict.IsOverlap(new InvalidOperationException("create failed", new Exception("Error response from daemon: Pool overlaps with other one on this address space"))), Is.True);
+        Assert.That(EngineSubnetPool.IsOverlapRefusal(new InvalidOperationException("create failed", new Exception("Error response from daemon: Pool overlaps with other one on this address space"))), Is.True);
 }

@@ -3,7 +3,6 @@ using Cryptshare.Topology.Fixtures.Engine;
 using Cryptshare.Topology.Fixtures.Kinds;
 using Cryptshare.Topology.Fixtures.Pki;
 using Cryptshare.Topology.Fixtures.Topology;
-using Cryptshare.Topology.Flows;
 using Cryptshare.Topology.Model;
 
 namespace Cryptshare.Topology.Tests.Unit.Kinds;

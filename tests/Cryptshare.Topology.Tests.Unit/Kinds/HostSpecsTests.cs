@@ -7,7 +7,6 @@ using Cryptshare.Topology.Fixtures.Ldap;
 using Cryptshare.Topology.Fixtures.OsRepo;
 using Cryptshare.Topology.Fixtures.SmtpRelay;
 using Cryptshare.Topology.Fixtures.UpdateServer;
-using Cryptshare.Topology.Flows;
 using Cryptshare.Topology.Model;
 
 namespace Cryptshare.Topology.Tests.Unit.Kinds;

@@ -52,6 +52,21 @@ public sealed class PhaseTrackerTests
         Assert.That(new PhaseProgress(Phase.Hosts, "hosts", done, total, note, finished, TimeSpan.FromMilliseconds(1500)).ToString(), Is.EqualTo(line));
 
     [Test]
+    public void APhaseOfOneOfSeveralTopologiesSaysWhichOne() =>
+        Assert.That(
+            (new PhaseProgress(Phase.Routing, "routing", 1, 1, "proven: 12 control checks", true, TimeSpan.FromMilliseconds(1500)) with { Topology = "topology 2/3" }).ToString(),
+            Is.EqualTo("[topology 2/3] routing: proven: 12 control checks (1.5 s)"));
+
+    [Test]
+    public void ANoticeIsItsTextAlone()
+    {
+        var notice = PhaseProgress.Notice("host failed: ldap (ldap, zone intranet) …");
+        Assert.That(notice.Finished, Is.True, "a line-per-phase display shows it at once");
+        Assert.That(notice.ToString(), Is.EqualTo("host failed: ldap (ldap, zone intranet) …"));
+        Assert.That((notice with { Topology = "topology 1/2" }).ToString(), Is.EqualTo("[topology 1/2] host failed: ldap (ldap, zone intranet) …"));
+    }
+
+    [Test]
     public void WithoutAListenerItOnlyCounts()
     {
         var phase = PhaseTracker.Start(null, Phase.Images, "images", 2);

@@ -1,5 +1,4 @@
 using Cryptshare.Topology.Fixtures.Engine;
-using Cryptshare.Topology.Flows;
 using Cryptshare.Topology.Input;
 using Cryptshare.Topology.Model;
 

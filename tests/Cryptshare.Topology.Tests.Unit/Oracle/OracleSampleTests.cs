@@ -1,5 +1,3 @@
-using Cryptshare.Topology.Oracle;
-
 namespace Cryptshare.Topology.Tests.Unit.Oracle;
 
 /// <summary>Every line of every sample's .cases file, against the JSON the real nft printed for the sample.</summary>

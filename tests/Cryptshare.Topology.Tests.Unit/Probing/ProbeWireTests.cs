@@ -17,7 +17,12 @@ public sealed class ProbeWireTests
             Assert.That(wire.ToVerdict().ToWord(), Is.EqualTo(JsonSerializer.Serialize(wire, ProbeJson.Options).Trim('"')), wire.ToString());
         }
 
-        Assert.That(Enum.GetValues<ProbeVerdict>().Select(v => v.ToVerdict()).Distinct().Count(), Is.EqualTo(Enum.GetValues<Verdict>().Length), "every observation has a wire verdict");
+        // host-failed is the harness's word for a flow it could not test (a host at one end failed),
+        // never something a probe observes: every other verdict has its wire verdict, and no wire
+        // verdict ever reads host-failed.
+        var observable = Enum.GetValues<Verdict>().Where(v => v.IsTested()).ToList();
+        Assert.That(Enum.GetValues<ProbeVerdict>().Select(v => v.ToVerdict()).Distinct().Order(), Is.EqualTo(observable.Order()), "every observation has a wire verdict");
+        Assert.That(Enum.GetValues<ProbeVerdict>().Select(v => v.ToVerdict()), Has.None.EqualTo(Verdict.HostFailed), "no probe reports host-failed");
     }
 
     [Test]

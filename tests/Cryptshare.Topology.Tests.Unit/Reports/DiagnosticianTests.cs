@@ -44,6 +44,33 @@ public sealed class DiagnosticianTests
     }
 
     [Test]
+    public void AnIptablesSaveFileWithACommentHeaderIsCitedByItsOwnLines()
+    {
+        // iptables-restore-translate drops comments, so the same translation stands for the file
+        // with a header; its lines would be off by the header's length.
+        const string header = "# Sent by ACME's admin on Monday\n# iptables-save on fw-01, before the change\n# (the dump follows)\n";
+        var (ruleSet, parsed) = Customer("directory-686.rules.nft", "directory-686.rules", header);
+        var context = new DiagnosisContext(SampleMatrix.Catalog, SampleMatrix.Topology, ruleSet, parsed);
+        var report = Diagnostician.Attach(SampleMatrix.Report(ruleSet, OnlyLdapsDropped, parsed: parsed), context);
+        var file = ruleSet.SavedText!.Split('\n');
+        var cited = report.Diagnosis!.SelectMany(l => new[] { l.Rule, l.Fix })
+            .Concat(report.Flows.Select(f => f.DecidingRule?.ToString() ?? string.Empty))
+            .SelectMany(text => System.Text.RegularExpressions.Regex.Matches(text, @"customer\.rules:(\d+)(?: \(""([^""]*)""\))?"))
+            .ToList();
+        Assert.That(cited, Is.Not.Empty, "the diagnosis names rules by line");
+        Assert.That(report.Diagnosis!.Single().Fix, Does.StartWith("customer.rules:7 (\"directory\") opens 686"));
+        foreach (var match in cited)
+        {
+            var line = file[int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) - 1];
+            Assert.That(line, Does.StartWith("-A "), match.Value);
+            if (match.Groups[2].Success)
+            {
+                Assert.That(line, Does.Contain($"--comment \"{match.Groups[2].Value}\""), match.Value);
+            }
+        }
+    }
+
+    [Test]
     public void A686InACommentIsNotAnOpenPort()
     {
         var (ruleSet, parsed) = Customer("ldaps-not-686.nft", "ldaps-not-686");
@@ -64,7 +91,7 @@ public sealed class DiagnosticianTests
         var report = SampleMatrix.Report(ruleSet, c => c.Flow.Id == "ldaps" ? Verdict.Dropped : null) with { };
         var flows = report.Flows.Select(f => f.Id == "ldaps" ? f with { Port = 686 } : f).ToList();
         var line = Diagnostician.Diagnose(report with { Flows = flows }, SampleMatrix.Context(ruleSet, topology)).Single();
-        Assert.That(line.Fix, Does.Contain("opens 636, the standard LDAPS port, but this directory serves LDAPS on 686: open tcp port 686"));
+        Assert.That(line.Fix, Does.Contain("opens 636, the standard LDAPS port, but this directory serves LDAPS on 686: on 01-documented.nft:12, change port 636 to 686 (checked:"));
     }
 
     [Test]
@@ -89,7 +116,8 @@ public sealed class DiagnosticianTests
         var lines = Diagnose(SampleMatrix.RuleSet("06-admin-exposed-to-internet"));
         Assert.That(lines.Select(l => $"{l.FlowId}/{l.From}/{l.Severity.ToWord()}"),
             Is.EqualTo(new[] { "admin-https/internet/exposed", "admin-http/internet/exposed", "ssh-shell/internet/exposed" }));
-        Assert.That(lines.Select(l => l.Fix), Has.All.StartWith("restrict rule inet perimeter forward #9 (\"admin interface and shell, from anywhere\") to the intranet as the documentation recommends"));
+        Assert.That(lines.Select(l => l.Fix), Has.All.StartWith("06-admin-exposed-to-internet.nft:8 (\"admin interface and shell, from anywhere\") lets it in from the internet; the documentation recommends the intranet only: " +
+            "on 06-admin-exposed-to-internet.nft:8, take \"internet\" out of its interfaces (iifname) (checked: with this change the oracle predicts closed for this flow and no other flow changes; it also mends"));
         Assert.That(lines[0].Rule, Does.Contain("iifname { \"admin\", \"intranet\", \"internet\" }"));
         Assert.That(lines[0].Message, Does.StartWith("Open from the internet zone, which the documentation keeps closed: Access to the Cryptshare Administration Interface"));
     }
@@ -99,7 +127,7 @@ public sealed class DiagnosticianTests
     {
         var line = Diagnose(SampleMatrix.RuleSet("06-admin-exposed-to-internet"), decidingRules: false)[0];
         Assert.That(line.Rule, Is.EqualTo(Diagnostician.NoRuleRecorded));
-        Assert.That(line.Fix, Does.StartWith("restrict 06-admin-exposed-to-internet.nft:8 (\"admin interface and shell, from anywhere\") to the intranet"));
+        Assert.That(line.Fix, Does.StartWith("06-admin-exposed-to-internet.nft:8 (\"admin interface and shell, from anywhere\") lets it in from the internet"));
     }
 
     [Test]
@@ -107,7 +135,9 @@ public sealed class DiagnosticianTests
     {
         var line = Diagnose(SampleMatrix.RuleSet("01-documented"), c => c.Flow.Id == "exposure-internet-ldap" ? Verdict.Allowed : null).Single();
         Assert.That((line.Severity, line.Message), Is.EqualTo((DiagnosisSeverity.Exposed, "The directory is exposed to the internet.")));
-        Assert.That(line.Fix, Does.Contain("accepts more than the documented flows: narrow it so that tcp port 389 from the internet zone to ldap stays closed"));
+        // The observation is made up (the rules close it): no fix can be checked, and the line says so.
+        Assert.That(line.Fix, Is.EqualTo("01-documented.nft:12 (\"LDAP, LDAPS, Global Catalog\") accepts more than the documented flows; no single-rule fix was found that could be checked: " +
+            "the oracle predicts dropped where the probe saw allowed; it is decided by table inet perimeter, chain forward, 01-documented.nft:12 (\"LDAP, LDAPS, Global Catalog\")"));
     }
 
     [Test]
@@ -128,7 +158,8 @@ public sealed class DiagnosticianTests
         report = report with { Flows = report.Flows.Select(f => f.Id == "admin-http" ? f with { DecidingRule = hostRule } : f).ToList() };
         var line = Diagnostician.Diagnose(report, new DiagnosisContext(SampleMatrix.Catalog, SampleMatrix.Topology, ruleSet,
             new RuleSetJson(SampleMatrix.Json("10-host-firewall"), SampleMatrix.Json("host-policy-drop.host"))))[0];
-        Assert.That(line.Fix, Is.EqualTo("the Cryptshare Server's own firewall refuses it (inet ctt_host input policy drop): open tcp port 9090 there as well"));
+        Assert.That(line.Fix, Is.EqualTo("the Cryptshare Server's own firewall refuses it (inet ctt_host input policy drop): add at the end of 10-host-firewall.host.nft: " +
+            "`ip saddr 10.77.4.0/24 tcp dport 9090 accept` (checked: with this change the oracle predicts allowed for this flow and no other flow changes)"));
     }
 
     [Test]
@@ -136,7 +167,8 @@ public sealed class DiagnosticianTests
     {
         var line = Diagnose(SampleMatrix.RuleSet("05-gc-blocked")).Single();
         Assert.That(line.Message, Is.EqualTo("Policy lookups against the Active Directory Global Catalog fail."));
-        Assert.That(line.Fix, Is.EqualTo("no rule opens tcp port 3268 from the dmz zone to ldap: add `iifname \"dmz\" oifname \"intranet\" ip daddr 10.77.3.30 tcp dport 3268 accept` to the forward chain"));
+        Assert.That(line.Fix, Is.EqualTo("no rule opens tcp port 3268 from the dmz zone to ldap: insert after 05-gc-blocked.nft:12, at the end of chain forward of table inet perimeter: " +
+            "`iifname \"dmz\" oifname \"intranet\" ip daddr 10.77.3.30 tcp dport 3268 accept` (checked: with this change the oracle predicts allowed for this flow and no other flow changes)"));
     }
 
     [Test]
@@ -149,7 +181,8 @@ public sealed class DiagnosticianTests
         report = report with { Flows = report.Flows.Select(f => f.From == "dmz" ? f with { DecidingRule = refusing } : f).ToList() };
         var smtp = Diagnostician.Diagnose(report, SampleMatrix.Context(ruleSet)).Single(l => l.FlowId == "smtp");
         Assert.That(smtp.Rule, Is.EqualTo("inet perimeter forward #9 \"refuse outbound\": iifname \"dmz\" meta l4proto tcp reject with icmpx admin-prohibited"));
-        Assert.That(smtp.Fix, Does.StartWith("rule inet perimeter forward #9 (\"refuse outbound\") refuses it and no rule before it accepts tcp port 25: add `iifname \"dmz\" oifname \"intranet\" ip daddr 10.77.3.20 tcp dport 25 accept`"));
+        Assert.That(smtp.Fix, Does.StartWith("07-reject-instead-of-drop.nft:8 (\"refuse outbound\") refuses it and no rule before it accepts tcp port 25: insert before 07-reject-instead-of-drop.nft:8 (in chain forward of table inet perimeter): " +
+            "`iifname \"dmz\" oifname \"intranet\" ip daddr 10.77.3.20 tcp dport 25 accept` (checked:"));
     }
 
     [Test]
@@ -189,6 +222,9 @@ public sealed class DiagnosticianTests
     private static Verdict? OnlyLdapsDropped(Flows.ProbeCase c) => c.Flow.Id == "ldaps" || c.Exposure ? Verdict.Dropped : Verdict.Allowed;
 
     /// <summary>A customer's rule set from parsed/ as `run` loads it (an iptables-save file in its translation), with nft's JSON of it.</summary>
-    private static (RuleSet RuleSet, RuleSetJson Parsed) Customer(string file, string name) =>
-        (new("customer", "/tmp/customer.rules", SampleMatrix.Text(file), null, new Dictionary<string, IPAddress>(), null), new RuleSetJson(SampleMatrix.Json(name), null));
+    private static (RuleSet RuleSet, RuleSetJson Parsed) Customer(string file, string name, string? header = null) =>
+        (new("customer", "/tmp/customer.rules", SampleMatrix.Text(file), null, new Dictionary<string, IPAddress>(), null)
+        {
+            SavedText = file.EndsWith(".rules.nft", StringComparison.Ordinal) ? header + SampleMatrix.Text(file[..^4]) : null,
+        }, new RuleSetJson(SampleMatrix.Json(name), null));
 }

@@ -2,7 +2,6 @@ using System.Net;
 using System.Xml.Linq;
 using Cryptshare.Topology.Model;
 using Cryptshare.Topology.Reports;
-using Cryptshare.Topology.RuleSets;
 
 namespace Cryptshare.Topology.Tests.Unit.Reports;
 

@@ -13,8 +13,19 @@ public sealed class ReportedRuleTextTests
     [TestCase("""{"chain":"forward","handle":12}""", "forward #12")]
     [TestCase("""{"Table":"perimeter","Handle":"7","Text":"drop"}""", "perimeter #7: drop")]
     [TestCase("chain forward, rule 7", "chain forward, rule 7")]
+    [TestCase("""{"family":"ip","table":"filter","chain":"ufw-user-forward","handle":99,"comment":null,"text":"tcp dport 443 accept","source":"kernel","location":"ufw.rules:137"}""",
+        "ip filter ufw-user-forward #99 at ufw.rules:137: tcp dport 443 accept")]
     public void ReadsWhatTheOracleAndTheTraceWrite(string json, string expected) =>
         Assert.That(ReportedRule.Parse(json)!.ToString(), Is.EqualTo(expected));
+
+    [Test]
+    public void TheCustomersFileAndLineAreWrittenAndReadBack()
+    {
+        var rule = new ReportedRule(new Cryptshare.Topology.Oracle.RuleReference("ip", "filter", "FORWARD", 4, null, "tcp dport 389 accept"), RuleSource.Kernel, null) { Location = "acme.rules:10" };
+        Assert.That(rule.ToJson(), Does.Contain("\"location\":\"acme.rules:10\""));
+        Assert.That(ReportedRule.Parse(rule.ToJson())!.Location, Is.EqualTo("acme.rules:10"));
+        Assert.That(rule.Name, Is.EqualTo("rule ip filter FORWARD #4 at acme.rules:10"));
+    }
 
     [Test]
     public void NoDecidingRuleIsNull() => Assert.That(ReportedRule.Parse(null), Is.Null);

@@ -1,6 +1,5 @@
 using Cryptshare.Topology.Model;
 using Cryptshare.Topology.Fixtures.Engine;
-using Cryptshare.Topology.Flows;
 using Cryptshare.Topology.Input;
 using Cryptshare.Topology.RuleSets;
 
