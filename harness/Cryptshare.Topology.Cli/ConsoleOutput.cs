@@ -21,6 +21,18 @@ internal static class ConsoleOutput
         return console;
     }
 
+    /// <summary>A console on standard error: what people read while standard output carries a document (<c>--format json</c>).</summary>
+    public static IAnsiConsole CreateForStandardError()
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        if (Console.IsErrorRedirected)
+        {
+            console.Profile.Width = RedirectedWidth;
+        }
+
+        return console;
+    }
+
     /// <summary>A pipeline's progress lines, grey.</summary>
     public static IProgress<string> Progress(IAnsiConsole console) => new SynchronousProgress(line => console.MarkupLine($"[grey]{Markup.Escape(line)}[/]"));
 

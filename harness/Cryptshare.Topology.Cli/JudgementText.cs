@@ -6,15 +6,17 @@ namespace Cryptshare.Topology.Cli;
 /// <summary>
 /// After the table, in the same words for <c>run</c> and <c>analyze</c>: the diagnosis (what breaks
 /// for the user, which rule, the likely fix) and every flow the oracle could not predict, with what
-/// stopped it.
+/// stopped it. Diagnosis lines of a rule set that share a cause (severity, rule, fix) are said once
+/// with their flows listed (<see cref="DiagnosisGroup"/>); report.json keeps a line per flow.
 /// </summary>
 internal static class JudgementText
 {
-    public static void Write(IAnsiConsole console, Judgement judgement)
+    /// <summary><paramref name="diagnoses"/>: each rule set's diagnosis, to group the judgement's problems within their rule set.</summary>
+    public static void Write(IAnsiConsole console, Judgement judgement, IEnumerable<IReadOnlyList<DiagnosisLine>?> diagnoses)
     {
-        foreach (var line in judgement.Problems)
+        foreach (var group in diagnoses.SelectMany(d => DiagnosisGroup.Of(d ?? [])))
         {
-            console.WriteLine(line.ToString());
+            console.WriteLine(group.ToString());
         }
 
         if (judgement.NotPredicted.Count == 0)

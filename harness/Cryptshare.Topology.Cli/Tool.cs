@@ -17,6 +17,13 @@ namespace Cryptshare.Topology.Cli;
 /// </summary>
 internal static class Tool
 {
+    /// <summary>Every verb: the engine's log lines (Testcontainers') live on standard error, not only in run.log.</summary>
+    public static readonly Option<bool> Verbose = new("--verbose", "-v")
+    {
+        Description = "Show the engine's log (image builds, container starts) live on standard error; it always goes to run.log beside the reports.",
+        Recursive = true,
+    };
+
     public static RootCommand Create() => new(
         "cryptshare-topology rebuilds the network around a Cryptshare Server in Docker containers and proves, flow by flow, " +
         "that each documented network flow passes or is blocked exactly as a firewall rule set dictates.")
@@ -35,6 +42,7 @@ internal static class Tool
         ComposeVerb.Create(),
         AgentVerb.Create(),
         CompareVerb.Create(),
+        Verbose,
     };
 
     /// <summary>Runs the tool on <paramref name="args"/>; output and error default to the console.</summary>
@@ -50,6 +58,7 @@ internal static class Tool
         }
 
         var secrets = SecretTokens.Of(args, parse.UnmatchedTokens.ToHashSet(StringComparer.Ordinal));
+        using var log = EngineLog.Install(parse.GetValue(Verbose) ? error : null);
         using var signals = new SignalCancellation(ct, error);
         try
         {
@@ -71,6 +80,11 @@ internal static class Tool
         {
             var (code, paragraph) = ExitCodes.For(failure);
             await error.WriteLineAsync(SecretTokens.Scrub(paragraph, secrets));
+            if (code != ExitCodes.BadInput && EngineLog.Current.Path is { } logPath)
+            {
+                await error.WriteLineAsync($"The engine's log of this run: {logPath}");
+            }
+
             return code;
         }
     }

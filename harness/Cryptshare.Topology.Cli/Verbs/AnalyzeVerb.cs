@@ -21,19 +21,30 @@ internal static class AnalyzeVerb
         var rules = PathOptions.Files("--rules", "Rule set(s) (nftables). Each may have NN-name.expect.yml (expectations, published addresses) and NN-name.host.nft beside it.");
         rules.Required = true;
         var output = PathOptions.Folder("--out", "Folder for report.json.", "out");
+        var format = OutputFormats.Create();
         var command = new Command("analyze", "Predict every documented flow from the rule set alone (nft parses it, the oracle evaluates it): no containers, in well under 2 s.")
         {
-            topology, site, rules, output,
+            topology, site, rules, output, format,
         };
         command.SetAction(async (parse, ct) =>
         {
             var inputs = MatrixInputs.Load(TopologyOrSite.Topology(parse, topology, site), [.. (parse.GetValue(rules) ?? []).Select(f => f.FullName)], parse.GetValue(site)?.FullName);
             var folder = OutputPaths.Folder(parse.GetValue(output)!.FullName);
             var result = await StaticAnalysis.RunAsync(inputs, folder, ConsoleOutput.Warn, ct);
+            EngineLog.Current.OpenFile(folder); // written only now: bad input (a rule set nft refuses) leaves no log behind
 
-            var console = ConsoleOutput.Create();
-            StaticMatrixTable.Write(console, result.Report);
-            JudgementText.Write(console, result.Judgement);
+            var outputFormat = parse.GetValue(format);
+            var console = OutputFormats.HumanConsole(outputFormat);
+            if (OutputFormats.Document(outputFormat, result.Report) is { } document)
+            {
+                OutputFormats.Print(document);
+            }
+            else
+            {
+                StaticMatrixTable.Write(console, result.Report);
+            }
+
+            JudgementText.Write(console, result.Judgement, result.Report.RuleSets.Select(r => r.Diagnosis));
             console.MarkupLine($"parsed by {Markup.Escape(result.ParsedBy)} in {result.Report.Timings.ParseMs} ms, predicted in {result.Report.Timings.PredictMs} ms");
             console.MarkupLine($"report: {Markup.Escape(result.ReportPath)}");
             return ExitCodes.For(result.Judgement.Outcome);

@@ -54,37 +54,52 @@ internal static class RunVerb
                 return parsed;
             },
         };
+        var format = OutputFormats.Create();
         var command = new Command("run", "Start the topology, probe every documented flow through the firewall for each rule set, and report.")
         {
-            topology, site, rules, output, keep, history, repeat, parallel, shard,
+            topology, site, rules, output, keep, history, repeat, parallel, shard, format,
         };
         command.SetAction(async (parse, ct) =>
         {
             var given = MatrixInputs.Load(TopologyOrSite.Topology(parse, topology, site), [.. (parse.GetValue(rules) ?? []).Select(f => f.FullName)], parse.GetValue(site)?.FullName);
             var folder = OutputPaths.Folder(parse.GetValue(output)!.FullName);
             var inputs = RunPipeline.TakeShare(given, parse.GetValue(shard));
+            var outputFormat = parse.GetValue(format);
+            var console = OutputFormats.HumanConsole(outputFormat);
             if (parse.GetValue(shard) is { } share)
             {
-                Console.WriteLine(inputs.RuleSets.Count == 0
+                console.WriteLine(inputs.RuleSets.Count == 0
                     ? $"shard {share}: none of the {given.RuleSets.Count} rule sets; nothing to run"
                     : $"shard {share}: {inputs.RuleSets.Count} of {given.RuleSets.Count} rule sets: {string.Join(", ", inputs.RuleSets.Select(r => r.Name))}");
             }
 
             inputs = await RunPipeline.PrepareAsync(inputs, ConsoleOutput.Warn, ct);
+            EngineLog.Current.OpenFile(folder); // the inputs are good: from here on the run leaves its log beside the reports
 
             // The history is opened (and its schema migrated) before the topology starts: an unusable
             // database is found in a second, not after the whole matrix.
             await using var runHistory = await RunHistory.OpenAsync(parse.GetValue(history), ct);
             var startedAt = DateTimeOffset.UtcNow;
-            var console = ConsoleOutput.Create();
-            var result = await RunPipeline.RunAsync(inputs, new RunOptions(folder, parse.GetValue(repeat), parse.GetValue(keep), parse.GetValue(parallel)), ConsoleOutput.Progress(console), ct);
+            var result = await ProgressDisplay.RunAsync(
+                console,
+                progress => RunPipeline.RunAsync(inputs, new RunOptions(folder, parse.GetValue(repeat), parse.GetValue(keep), parse.GetValue(parallel)), progress, ct),
+                toStandardError: outputFormat != OutputFormat.Table);
 
-            MatrixTable.Write(console, result.Report);
+            if (OutputFormats.Document(outputFormat, result.Report) is { } document)
+            {
+                OutputFormats.Print(document);
+            }
+            else
+            {
+                MatrixTable.Write(console, result.Report);
+            }
+
             FindingsText.Write(console, result.Findings, result.Coverage);
             FlakyTable.Write(console, result.Report.Flaky);
-            JudgementText.Write(console, result.Judgement);
+            JudgementText.Write(console, result.Judgement, result.Report.RuleSets.Select(r => r.Diagnosis));
             IncompleteText.Write(console, result.Report.Incomplete, result.Judgement);
             console.MarkupLine($"reports{(result.Report.Incomplete is null ? string.Empty : " (incomplete)")}: {Markup.Escape(string.Join(", ", result.Written))}");
+            console.MarkupLine($"engine log: {Markup.Escape(EngineLog.Current.Path ?? "(none)")}");
             if (runHistory is not null)
             {
                 // A stopped run is saved too (marked incomplete); a signal's token is spent, so the save gets its own time.

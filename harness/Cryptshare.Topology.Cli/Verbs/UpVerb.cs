@@ -20,7 +20,7 @@ internal static class UpVerb
         {
             var inputs = MatrixInputs.Load(parse.GetValue(topology)?.FullName, parse.GetValue(rules) is { } file ? [file.FullName] : []);
             var console = ConsoleOutput.Create();
-            var up = await ManualTopology.UpAsync(inputs, ConsoleOutput.Progress(console), ct);
+            var up = await ProgressDisplay.RunAsync(console, progress => ManualTopology.UpAsync(inputs, progress, ct));
 
             var table = new Table { Border = TableBorder.Rounded, Title = new TableTitle($"[bold]{Markup.Escape(up.Topology)}[/] is up with [bold]{Markup.Escape(up.RuleSet)}[/]") };
             table.AddColumns("host", "kind", "zone", "address", "shell");

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using Cryptshare.Topology.Fixtures.Engine;
+using Cryptshare.Topology.Fixtures.Progress;
 using Cryptshare.Topology.Fixtures.Topology;
 using Cryptshare.Topology.Flows;
 using Cryptshare.Topology.Model;
@@ -47,7 +48,7 @@ public sealed class LiveMatrix : IAsyncDisposable
     /// own). When no block of the engine-side pool is left, the error says which runs hold the pool
     /// and how to remove them (<see cref="SubnetsHeldException"/>).
     /// </summary>
-    public static async Task<LiveMatrix> StartAsync(TopologyDefinition topology, FlowCatalog catalog, IProgress<string>? progress = null, CancellationToken ct = default)
+    public static async Task<LiveMatrix> StartAsync(TopologyDefinition topology, FlowCatalog catalog, IProgress<PhaseProgress>? progress = null, CancellationToken ct = default)
     {
         var engine = EngineWatch.Start(HarnessLabels.CurrentRun);
         try
@@ -100,8 +101,8 @@ public sealed class LiveMatrix : IAsyncDisposable
         return new RulesInForce(rules, MatrixOracle.For(Definition, rules.FirewallJson, rules.HostFirewallJson));
     }
 
-    /// <summary>Step: probe every case (one batch per source host, all sources at once).</summary>
-    public Task<IReadOnlyList<ProbeOutcome>> ProbeAsync(IReadOnlyList<ProbeCase> cases, CancellationToken ct = default) => Topology.ProbeAsync(cases, ct);
+    /// <summary>Step: probe every case (one batch per source host, all sources at once); <paramref name="probed"/> hears each finished batch's size.</summary>
+    public Task<IReadOnlyList<ProbeOutcome>> ProbeAsync(IReadOnlyList<ProbeCase> cases, CancellationToken ct = default, Action<int>? probed = null) => Topology.ProbeAsync(cases, ct, probed);
 
     /// <summary>
     /// Step: what the kernel traced for these cases since the rule set was applied, read until every
@@ -132,15 +133,28 @@ public sealed class LiveMatrix : IAsyncDisposable
             return new AttributedOutcome(o, oracle.Predict(connection), decision, why);
         }).ToList();
 
-    /// <summary>One rule set: apply, plan, read the rules in force, probe, attribute.</summary>
-    public async Task<RuleSetRun> RunRuleSetAsync(RuleSet ruleSet, CancellationToken ct = default)
+    /// <summary>One rule set: apply, plan, read the rules in force, probe, attribute; reported as one phase (swap, then probes done of total).</summary>
+    public async Task<RuleSetRun> RunRuleSetAsync(RuleSet ruleSet, CancellationToken ct = default, IProgress<PhaseProgress>? progress = null)
     {
-        await ApplyAsync(ruleSet, ct);
         var cases = Plan(ruleSet);
+        var phase = PhaseTracker.Start(progress, Phase.RuleSet, ruleSet.Name, cases.Count, "swapping the rule set in");
+        await ApplyAsync(ruleSet, ct);
         var inForce = await ReadRulesAsync(ct);
-        var outcomes = await ProbeAsync(cases, ct);
+        phase.Note("probing");
+        var outcomes = await ProbeAsync(cases, ct, batch => phase.Step(steps: batch));
+        phase.Note("reading the kernel's trace");
         var kernel = await ReadTraceAsync(cases, inForce.Rules, ct);
-        return new RuleSetRun(ruleSet, Attribute(outcomes, inForce.Oracle, kernel));
+        var run = new RuleSetRun(ruleSet, Attribute(outcomes, inForce.Oracle, kernel));
+        phase.Finish(Summary(run, cases.Count));
+        return run;
+    }
+
+    /// <summary>What a rule set's phase says when it is over: how many flows, and whether they went as expected.</summary>
+    private static string Summary(RuleSetRun run, int flows)
+    {
+        var differ = run.Flows.Count(f => f.Outcome.Observed.IsTested() && f.Outcome.Case.Expected is { } expected && expected != f.Outcome.Observed);
+        var untested = run.Flows.Count(f => !f.Outcome.Observed.IsTested());
+        return $"{flows} flows probed, {(differ == 0 ? "all as expected" : $"{differ} not as expected")}{(untested == 0 ? string.Empty : $", {untested} not tested (a host failed)")}";
     }
 
     /// <summary>
@@ -151,21 +165,19 @@ public sealed class LiveMatrix : IAsyncDisposable
     /// section says what happened. When the run cannot go on (a signal, the engine, the firewall, a
     /// failure of the harness), <see cref="MatrixCutShortException"/> carries what was measured.
     /// </summary>
-    public async Task<MatrixRun> RunAsync(IReadOnlyList<RuleSet> ruleSets, int repeats, IProgress<string>? progress = null, CancellationToken ct = default)
+    public async Task<MatrixRun> RunAsync(IReadOnlyList<RuleSet> ruleSets, int repeats, IProgress<PhaseProgress>? progress = null, CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(repeats, 1);
         var done = new List<MatrixRun>(repeats);
         var current = new List<RuleSetRun>();
         var clock = Stopwatch.StartNew();
         string? where = null;
+        var repetitions = repeats > 1 ? PhaseTracker.Start(progress, Phase.Repetition, "repetitions", repeats, $"repetition 1 of {repeats}") : null;
         try
         {
             for (var i = 1; i <= repeats; i++)
             {
-                if (repeats > 1)
-                {
-                    progress?.Report($"repetition {i} of {repeats}");
-                }
+                repetitions?.Note($"repetition {i} of {repeats}");
 
                 current = [];
                 where = repeats > 1 ? $"in repetition {i}, proving the routing" : "proving the routing";
@@ -175,12 +187,14 @@ public sealed class LiveMatrix : IAsyncDisposable
                 {
                     where = repeats > 1 ? $"in repetition {i}, rule set {ruleSet.Name}" : $"in rule set {ruleSet.Name}";
                     await FaultPoints.ReachedAsync($"rule-set:{i}:{ruleSet.Name}", ct);
-                    progress?.Report($"rule set {ruleSet.Name}");
                     current.Add(await RunRuleSetWatchedAsync(ruleSet, i, progress, ct));
                 }
 
                 done.Add(Repetition(current, clock.ElapsedMilliseconds));
+                repetitions?.Step();
             }
+
+            repetitions?.Finish($"repetition {repeats} of {repeats} done, on one topology");
 
             return Assemble(ruleSets, done, current, clock.ElapsedMilliseconds, repeats, null, null, ct);
         }
@@ -223,8 +237,9 @@ public sealed class LiveMatrix : IAsyncDisposable
     /// The routing proof, under watch: a check that fails or does not hold because a host failed
     /// names the host and is made again without it; otherwise no verdict could be believed.
     /// </summary>
-    private async Task ProveRoutingWatchedAsync(int repetition, IProgress<string>? progress, CancellationToken ct)
+    private async Task ProveRoutingWatchedAsync(int repetition, IProgress<PhaseProgress>? progress, CancellationToken ct)
     {
+        var phase = PhaseTracker.Start(progress, Phase.Routing, "routing", 1, "proving with every forward path open");
         while (true)
         {
             RoutingProof? proof = null;
@@ -234,7 +249,7 @@ public sealed class LiveMatrix : IAsyncDisposable
                 proof = await CheckRoutingAsync(ct);
                 if (proof.Holds)
                 {
-                    progress?.Report($"routing proven: {proof.Checks.Count} control checks");
+                    phase.Finish($"proven: {proof.Checks.Count} control checks");
                     return;
                 }
             }
@@ -266,23 +281,28 @@ public sealed class LiveMatrix : IAsyncDisposable
     /// so a dead host's silence is never reported as the firewall's drop. A step that fails because a
     /// host failed names the host and runs the rule set again without it.
     /// </summary>
-    private async Task<RuleSetRun> RunRuleSetWatchedAsync(RuleSet ruleSet, int repetition, IProgress<string>? progress, CancellationToken ct)
+    private async Task<RuleSetRun> RunRuleSetWatchedAsync(RuleSet ruleSet, int repetition, IProgress<PhaseProgress>? progress, CancellationToken ct)
     {
+        var cases = Plan(ruleSet);
+        var phase = PhaseTracker.Start(progress, Phase.RuleSet, ruleSet.Name, cases.Count, "swapping the rule set in");
         while (true)
         {
             try
             {
                 await ApplyAsync(ruleSet, ct);
-                var cases = Plan(ruleSet);
                 var inForce = await ReadRulesAsync(ct);
                 var toProbe = cases.Where(c => _watch.Involved(c) is null).ToList();
-                var outcomes = await ProbeAsync(toProbe, ct);
+                phase.Note("probing");
+                var outcomes = await ProbeAsync(toProbe, ct, batch => phase.Step(steps: batch));
+                phase.Note("reading the kernel's trace");
                 var kernel = await ReadTraceAsync(toProbe, inForce.Rules, ct);
                 var suspects = outcomes.Where(o => o.Observed != Verdict.Allowed).Select(o => o.Case.Destination.Name).ToHashSet();
                 await _watch.LookAsync(suspects, repetition, ruleSet.Name, progress, ct);
                 var observed = outcomes.ToDictionary(o => o.Case, o => o, (IEqualityComparer<ProbeCase>)ReferenceEqualityComparer.Instance);
                 var all = cases.Select(c => _watch.Involved(c) is { } failed ? _watch.NotTested(c, failed, repetition, ruleSet.Name) : observed[c]).ToList();
-                return new RuleSetRun(ruleSet, Attribute(all, inForce.Oracle, kernel));
+                var run = new RuleSetRun(ruleSet, Attribute(all, inForce.Oracle, kernel));
+                phase.Finish(Summary(run, cases.Count));
+                return run;
             }
             catch (Exception e) when (!ct.IsCancellationRequested && e is not (EngineFailedException or FirewallFailedException))
             {
@@ -296,7 +316,8 @@ public sealed class LiveMatrix : IAsyncDisposable
                     throw;
                 }
 
-                progress?.Report($"rule set {ruleSet.Name} again, without the failed host");
+                progress?.Report(PhaseProgress.Notice($"rule set {ruleSet.Name} again, without the failed host"));
+                phase.Note("again, without the failed host");
             }
         }
     }

@@ -1,4 +1,5 @@
 using Cryptshare.Topology.Fixtures.Engine;
+using Cryptshare.Topology.Fixtures.Progress;
 
 namespace Cryptshare.Topology.Runs.Live;
 
@@ -25,7 +26,7 @@ public sealed record ManualTopology(string RunId, string Topology, string RuleSe
     /// Starts the topology, loads the first rule set and leaves it running (until <c>down</c>). When
     /// anything fails on the way, what this run started is removed.
     /// </summary>
-    public static async Task<ManualTopology> UpAsync(MatrixInputs inputs, IProgress<string>? progress, CancellationToken ct)
+    public static async Task<ManualTopology> UpAsync(MatrixInputs inputs, IProgress<PhaseProgress>? progress, CancellationToken ct)
     {
         Engine.Require();
         try

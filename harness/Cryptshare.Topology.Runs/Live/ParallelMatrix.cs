@@ -1,3 +1,4 @@
+using Cryptshare.Topology.Fixtures.Progress;
 using Cryptshare.Topology.Reports;
 using Cryptshare.Topology.RuleSets;
 
@@ -32,7 +33,7 @@ internal static class ParallelMatrix
     /// the caller removes (or keeps) it whatever happens.
     /// </summary>
     public static async Task<MatrixRun> RunAsync(
-        MatrixInputs inputs, int parallel, int repeats, List<LiveMatrix> started, IProgress<string>? progress, CancellationToken ct)
+        MatrixInputs inputs, int parallel, int repeats, List<LiveMatrix> started, IProgress<PhaseProgress>? progress, CancellationToken ct)
     {
         var shares = Spread(inputs.RuleSets, parallel);
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -114,7 +115,7 @@ internal static class ParallelMatrix
     }
 
     private static async Task<MatrixRun> RunShareAsync(
-        MatrixInputs inputs, IReadOnlyList<RuleSet> share, int repeats, List<LiveMatrix> started, IProgress<string>? progress, CancellationTokenSource failed)
+        MatrixInputs inputs, IReadOnlyList<RuleSet> share, int repeats, List<LiveMatrix> started, IProgress<PhaseProgress>? progress, CancellationTokenSource failed)
     {
         try
         {
@@ -124,7 +125,7 @@ internal static class ParallelMatrix
                 started.Add(live);
             }
 
-            progress?.Report($"topology {inputs.Topology.Name} up in {live.Topology.UpTime.TotalSeconds:0.0} s");
+            progress?.Report(PhaseProgress.Notice($"topology {inputs.Topology.Name} up in {live.Topology.UpTime.TotalSeconds:0.0} s"));
             return await live.RunAsync(share, repeats, progress, failed.Token);
         }
         catch
@@ -134,12 +135,12 @@ internal static class ParallelMatrix
         }
     }
 
-    /// <summary>With several topologies, each one's progress lines say which topology they are about.</summary>
-    private static IProgress<string>? Prefixed(IProgress<string>? progress, int index, int count) =>
-        progress is null || count == 1 ? progress : new PrefixedProgress(progress, $"[topology {index + 1}/{count}] ");
+    /// <summary>With several topologies, each one's phases say which topology they are about (<c>[topology 2/3] routing: …</c>).</summary>
+    private static IProgress<PhaseProgress>? Prefixed(IProgress<PhaseProgress>? progress, int index, int count) =>
+        progress is null || count == 1 ? progress : new TopologyProgress(progress, $"topology {index + 1}/{count}");
 
-    private sealed class PrefixedProgress(IProgress<string> inner, string prefix) : IProgress<string>
+    private sealed class TopologyProgress(IProgress<PhaseProgress> inner, string topology) : IProgress<PhaseProgress>
     {
-        public void Report(string value) => inner.Report(prefix + value);
+        public void Report(PhaseProgress value) => inner.Report(value with { Topology = topology });
     }
 }

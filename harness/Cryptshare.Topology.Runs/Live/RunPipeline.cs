@@ -1,4 +1,5 @@
 using Cryptshare.Topology.Fixtures.Engine;
+using Cryptshare.Topology.Fixtures.Progress;
 using Cryptshare.Topology.Reports;
 using Cryptshare.Topology.RuleSets;
 
@@ -59,7 +60,7 @@ public static class RunPipeline
     /// <see cref="RunOptions.Keep"/> asked to keep a topology that came up and ran to its end. Once
     /// the matrix has begun, its reports are written whatever stops it, with what was measured.
     /// </summary>
-    public static async Task<RunResult> RunAsync(MatrixInputs inputs, RunOptions options, IProgress<string>? progress, CancellationToken ct)
+    public static async Task<RunResult> RunAsync(MatrixInputs inputs, RunOptions options, IProgress<PhaseProgress>? progress, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Repeats, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.Repeats, RunOptions.MaxRepeats);
@@ -97,8 +98,11 @@ public static class RunPipeline
                 }
             }
 
+            var reports = PhaseTracker.Start(progress, Phase.Reports, "reports", 2, "diagnosis");
             var (report, judgement) = JudgeMatrix(run.Report, inputs, parsed);
+            reports.Step("writing");
             var written = ReportFolder.Write(options.OutputFolder, report, inputs.Topology);
+            reports.Finish($"written to {options.OutputFolder}");
             return new RunResult(report, run.Findings, judgement, written, options.Keep && started.Count > 0 && stopped is null ? HarnessLabels.CurrentRun : null, stopped)
             {
                 Coverage = parsed is null ? [] : PredictionCoverage.Of(report, inputs.Catalog, inputs.Topology, inputs.RuleSets, parsed),
@@ -112,7 +116,7 @@ public static class RunPipeline
                 var notRemoved = await RemoveAsync(started);
                 if (notRemoved is not null)
                 {
-                    progress?.Report(notRemoved);
+                    progress?.Report(PhaseProgress.Notice(notRemoved));
                 }
             }
         }

@@ -1,4 +1,5 @@
 using Cryptshare.Topology.Fixtures.Engine;
+using Cryptshare.Topology.Fixtures.Progress;
 using Cryptshare.Topology.Fixtures.Topology;
 using Cryptshare.Topology.Flows;
 using Cryptshare.Topology.Model;
@@ -50,7 +51,7 @@ internal sealed class RunWatch : IAsyncDisposable
     /// <paramref name="suspects"/>), names and excludes each that failed, and returns those found
     /// now. A lost engine is said as such rather than as every host failing with it.
     /// </summary>
-    public async Task<IReadOnlyList<FailedHost>> LookAsync(IReadOnlySet<string> suspects, int repetition, string ruleSet, IProgress<string>? progress, CancellationToken ct)
+    public async Task<IReadOnlyList<FailedHost>> LookAsync(IReadOnlySet<string> suspects, int repetition, string ruleSet, IProgress<PhaseProgress>? progress, CancellationToken ct)
     {
         HostHealthReport health;
         try
@@ -74,7 +75,7 @@ internal sealed class RunWatch : IAsyncDisposable
 
         foreach (var hung in health.Hung.Where(h => _hungReported.Add(h.Host)))
         {
-            progress?.Report(hung.ToString());
+            progress?.Report(PhaseProgress.Notice(hung.ToString()));
         }
 
         var found = new List<FailedHost>();
@@ -84,7 +85,7 @@ internal sealed class RunWatch : IAsyncDisposable
             _failed.Add(failed);
             found.Add(failed);
             _topology.Exclude(failure.Host);
-            progress?.Report($"host failed: {failure}; its flows are not tested from here on (host-failed)");
+            progress?.Report(PhaseProgress.Notice($"host failed: {failure}; its flows are not tested from here on (host-failed)"));
 
             if (failure.Host == HostFailure.FirewallHost)
             {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Cryptshare.Topology.Fixtures.Firewall;
+using Cryptshare.Topology.Fixtures.Progress;
 using Cryptshare.Topology.Reports;
 using Cryptshare.Topology.RuleSets;
 
@@ -30,14 +31,22 @@ public static class StaticAnalysis
     }
 
     /// <summary>Step: every rule set through the real nft; a rule set nft refuses is an <see cref="NftParseException"/> with nft's message.</summary>
-    public static async Task<IReadOnlyList<ParsedRuleSet>> ParseAsync(MatrixInputs inputs, NftRuleSetParser parser, CancellationToken ct)
+    public static async Task<IReadOnlyList<ParsedRuleSet>> ParseAsync(MatrixInputs inputs, NftRuleSetParser parser, CancellationToken ct, IProgress<PhaseProgress>? progress = null)
     {
         if (parser.NeedsEngine)
         {
             Engine.Require(NoParserHere);
         }
 
-        return await Task.WhenAll(inputs.RuleSets.Select(r => parser.ParseAsync(r, inputs.Topology, ct)));
+        var phase = PhaseTracker.Start(progress, Phase.Parse, "parse", inputs.RuleSets.Count, $"by {parser.Name}");
+        var parsed = await Task.WhenAll(inputs.RuleSets.Select(async r =>
+        {
+            var one = await parser.ParseAsync(r, inputs.Topology, ct);
+            phase.Step(r.Name);
+            return one;
+        }));
+        phase.Finish($"{inputs.RuleSets.Count} rule set(s) by {parser.Name}");
+        return parsed;
     }
 
     /// <summary>Step: every flow of every rule set predicted by the oracle from nft's JSON.</summary>
@@ -58,7 +67,7 @@ public static class StaticAnalysis
     /// sets already parsed, marked incomplete with the rest named, and throws
     /// <see cref="PartialReportException"/>; the parser's processes are ended by then.
     /// </summary>
-    public static async Task<AnalyzeResult> RunAsync(MatrixInputs inputs, string outputFolder, Action<string> warn, CancellationToken ct)
+    public static async Task<AnalyzeResult> RunAsync(MatrixInputs inputs, string outputFolder, Action<string> warn, CancellationToken ct, IProgress<PhaseProgress>? progress = null)
     {
         var clock = Stopwatch.StartNew();
         inputs = await TranslateAsync(inputs, warn, ct);
@@ -72,7 +81,13 @@ public static class StaticAnalysis
                 Engine.Require(NoParserHere);
             }
 
-            await Task.WhenAll(inputs.RuleSets.Select(async (ruleSet, i) => parsed[i] = await parser.ParseAsync(ruleSet, inputs.Topology, ct)));
+            var phase = PhaseTracker.Start(progress, Phase.Parse, "parse", inputs.RuleSets.Count, $"by {parser.Name}");
+            await Task.WhenAll(inputs.RuleSets.Select(async (ruleSet, i) =>
+            {
+                parsed[i] = await parser.ParseAsync(ruleSet, inputs.Topology, ct);
+                phase.Step(ruleSet.Name);
+            }));
+            phase.Finish($"{inputs.RuleSets.Count} rule set(s) by {parser.Name}");
         }
         catch (OperationCanceledException stop) when (ct.IsCancellationRequested)
         {
@@ -90,8 +105,10 @@ public static class StaticAnalysis
 
         var parseMs = clock.ElapsedMilliseconds;
         var all = parsed.Select(p => p!).ToList();
+        var predictPhase = PhaseTracker.Start(progress, Phase.Predict, "predict", inputs.RuleSets.Count, "the oracle");
         var predicted = new StaticMatrixReport(Predict(inputs, all), new StaticReportTimings(parseMs, clock.ElapsedMilliseconds - parseMs));
         var (report, judgement) = JudgeMatrix(predicted, inputs, ParsedJson.ByName(inputs, all));
+        predictPhase.Finish($"{report.RuleSets.Sum(r => r.Flows.Count)} flows predicted");
         report.WriteTo(outputFolder);
         return new AnalyzeResult(report, judgement, parser.Name, reportPath);
     }

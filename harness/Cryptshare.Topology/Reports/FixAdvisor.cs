@@ -17,6 +17,12 @@ public static class FixAdvisor
     /// <summary>What a fix says when no change proved itself.</summary>
     public const string NoSingleRuleFix = "no single-rule fix was found";
 
+    /// <summary>Where a proven fix's account of its check begins: what comes before is the change itself.</summary>
+    public const string CheckedMark = " (checked: ";
+
+    /// <summary>Where the check's account names the flows the change opens that the rules accept at their first packet already.</summary>
+    public const string AlsoOpensMark = "; it also opens ";
+
     private static readonly Func<FlowUnderDiagnosis, Hint?>[] BlockedHints =
     [
         MissingReturnRule,
@@ -77,8 +83,8 @@ public static class FixAdvisor
     private static string Checked(ProvenChange proven, bool wantAllowed)
     {
         var also = proven.AlsoFixes.Count == 0 ? string.Empty : $"; it also mends {string.Join(", ", proven.AlsoFixes)}";
-        var opens = proven.AlsoOpens.Count == 0 ? string.Empty : $"; it also opens {string.Join(", ", proven.AlsoOpens)}, whose first packet the rules accept already";
-        return $"checked: with this change the oracle predicts {(wantAllowed ? "allowed" : "closed")} for this flow and no other flow changes{also}{opens}";
+        var opens = proven.AlsoOpens.Count == 0 ? string.Empty : $"{AlsoOpensMark}{string.Join(", ", proven.AlsoOpens)}, whose first packet the rules accept already";
+        return $"{CheckedMark[2..]}with this change the oracle predicts {(wantAllowed ? "allowed" : "closed")} for this flow and no other flow changes{also}{opens}";
     }
 
     /// <summary>Where the flow is decided: table, chain and file line of the rule, or the chain's policy.</summary>

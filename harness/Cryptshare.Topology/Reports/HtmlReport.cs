@@ -42,9 +42,11 @@ public static class HtmlReport
             .AppendLine(CultureInfo.InvariantCulture, $"<p class=\"timings\">topology up in {report.Timings.TopologyUpMs} ms, matrix in {report.Timings.MatrixMs} ms</p>");
         Incomplete(html, report.Incomplete);
         Summary(html, report, total);
+        FlakySection(html, report.Flaky);
+        var flaky = (report.Flaky?.Flows ?? []).ToDictionary(f => (f.RuleSet, f.Id, f.From));
         foreach (var ruleSet in report.RuleSets)
         {
-            RuleSetSection(html, ruleSet, topology);
+            RuleSetSection(html, ruleSet, topology, flaky);
         }
 
         html.AppendLine("</body>").AppendLine("</html>");
@@ -146,7 +148,7 @@ public static class HtmlReport
         return attributes.Append(CultureInfo.InvariantCulture, $" data-diagnosis=\"{counts.Diagnosis}\"").ToString();
     }
 
-    private static void RuleSetSection(StringBuilder html, RuleSetReport ruleSet, TopologyDefinition? topology)
+    private static void RuleSetSection(StringBuilder html, RuleSetReport ruleSet, TopologyDefinition? topology, IReadOnlyDictionary<(string, string, string), FlakyFlow> flaky)
     {
         var counts = ReportCounts.Of(ruleSet);
         html.AppendLine(CultureInfo.InvariantCulture, $"<section class=\"ruleset\" id=\"{Anchor(ruleSet.Name)}\" data-ruleset=\"{E(ruleSet.Name)}\"{CountAttributes(counts)}>")
@@ -162,7 +164,7 @@ public static class HtmlReport
                 .AppendLine("</figure>");
         }
 
-        FlowTable(html, ruleSet);
+        FlowTable(html, ruleSet, flaky);
         html.AppendLine("</section>");
     }
 
@@ -190,22 +192,68 @@ public static class HtmlReport
             return;
         }
 
-        html.AppendLine(CultureInfo.InvariantCulture, $"<ol class=\"diagnosis\" data-count=\"{ruleSet.Diagnosis.Count}\">");
-        foreach (var line in ruleSet.Diagnosis)
+        // Lines that share a cause (severity, rule, fix) are one item: the rule and fix once, the flows listed.
+        var groups = DiagnosisGroup.Of(ruleSet.Diagnosis);
+        html.AppendLine(CultureInfo.InvariantCulture, $"<ol class=\"diagnosis\" data-count=\"{ruleSet.Diagnosis.Count}\" data-groups=\"{groups.Count}\">");
+        foreach (var group in groups)
         {
-            html.Append(CultureInfo.InvariantCulture, $"<li class=\"diagnosis-line {line.Severity.ToWord()}\" data-flow=\"{E(line.FlowId)}\" data-from=\"{E(line.From)}\" data-severity=\"{line.Severity.ToWord()}\">")
-                .Append(CultureInfo.InvariantCulture, $"<span class=\"severity\">{line.Severity.ToWord()}</span> ")
-                .Append(CultureInfo.InvariantCulture, $"<strong>{E(line.FlowId)}</strong> from {E(line.From)}, port {line.Port}, {Badge(line.Observed)}: ")
-                .Append(CultureInfo.InvariantCulture, $"<span class=\"message\">{E(line.Message)}</span>")
-                .Append(CultureInfo.InvariantCulture, $"<div class=\"rule\"><span class=\"label\">Rule</span> <code>{E(line.Rule)}</code></div>")
-                .Append(CultureInfo.InvariantCulture, $"<div class=\"fix\"><span class=\"label\">Fix</span> {E(line.Fix)}</div>")
+            var severity = group.Severity.ToWord();
+            html.Append(CultureInfo.InvariantCulture, $"<li class=\"diagnosis-group {severity}\" data-lines=\"{group.Lines.Count}\">")
+                .Append(CultureInfo.InvariantCulture, $"<span class=\"severity\">{severity}</span> ")
+                .Append(group.Lines.Count == 1 ? string.Empty : $"<span class=\"shared\">{group.Lines.Count} flows, one cause:</span>")
+                .Append("<ul class=\"diagnosis-flows\">");
+            foreach (var line in group.Lines)
+            {
+                html.Append(CultureInfo.InvariantCulture, $"<li class=\"diagnosis-line {severity}\" data-flow=\"{E(line.FlowId)}\" data-from=\"{E(line.From)}\" data-severity=\"{severity}\">")
+                    .Append(CultureInfo.InvariantCulture, $"<strong>{E(line.FlowId)}</strong> from {E(line.From)}, port {line.Port}, {Badge(line.Observed)}: ")
+                    .Append(CultureInfo.InvariantCulture, $"<span class=\"message\">{E(line.Message)}</span></li>");
+            }
+
+            html.Append("</ul>")
+                .Append(CultureInfo.InvariantCulture, $"<div class=\"rule\"><span class=\"label\">Rule</span> <code>{E(group.Rule)}</code></div>")
+                .Append(CultureInfo.InvariantCulture, $"<div class=\"fix\"><span class=\"label\">Fix</span> {E(group.Fix)}</div>")
                 .AppendLine("</li>");
         }
 
         html.AppendLine("</ol>");
     }
 
-    private static void FlowTable(StringBuilder html, RuleSetReport ruleSet)
+    /// <summary>
+    /// After <c>run --repeat N</c>: every flow whose verdict varied, with how often each verdict came
+    /// (or that none did). The flows' rows in the rule sets' tables carry a flaky badge too.
+    /// </summary>
+    private static void FlakySection(StringBuilder html, FlakinessReport? flaky)
+    {
+        if (flaky is null)
+        {
+            return;
+        }
+
+        html.AppendLine(CultureInfo.InvariantCulture, $"<section id=\"flaky\" data-repeats=\"{flaky.Repeats}\" data-flaky=\"{flaky.Flows.Count}\">")
+            .AppendLine("<h2>Flaky flows</h2>");
+        if (!flaky.AnyFlaky)
+        {
+            html.AppendLine(CultureInfo.InvariantCulture, $"<p class=\"flaky-none\">No flaky flow: every verdict was the same in all {flaky.Repeats} repetitions ({flaky.MatrixMs} ms).</p>")
+                .AppendLine("</section>");
+            return;
+        }
+
+        html.AppendLine(CultureInfo.InvariantCulture, $"<p class=\"flaky-lead\">{flaky.Flows.Count} flow{(flaky.Flows.Count == 1 ? " was" : "s were")} not observed the same way in all {flaky.Repeats} repetitions on one topology; the tables below show the first repetition.</p>")
+            .AppendLine("<table class=\"flaky\"><thead><tr><th>rule set</th><th>flow</th><th>from</th><th>to</th><th>port</th><th>expected</th><th>observed (times)</th></tr></thead>")
+            .AppendLine("<tbody>");
+        foreach (var flow in flaky.Flows)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<tr class=\"flaky-flow\" data-ruleset=\"{E(flow.RuleSet)}\" data-flow=\"{E(flow.Id)}\" data-from=\"{E(flow.From)}\">")
+                .Append(CultureInfo.InvariantCulture, $"<td>{E(flow.RuleSet)}</td><td>{E(flow.Id)}</td><td>{E(flow.From)}</td><td>{E(flow.To)}</td><td class=\"num\">{flow.Port}</td>")
+                .Append(CultureInfo.InvariantCulture, $"<td>{(flow.Expected is { } expected ? Badge(expected) : "–")}</td><td>")
+                .Append(string.Join(" ", flow.Counts.Select(c => $"<span class=\"count-of\" data-verdict=\"{c.Verdict.ToWord()}\" data-times=\"{c.Count}\">{Badge(c.Verdict)} ×{c.Count}</span>")))
+                .AppendLine("</td></tr>");
+        }
+
+        html.AppendLine("</tbody></table>").AppendLine("</section>");
+    }
+
+    private static void FlowTable(StringBuilder html, RuleSetReport ruleSet, IReadOnlyDictionary<(string, string, string), FlakyFlow> flaky)
     {
         html.AppendLine("<h3>Flows</h3>")
             .AppendLine(CultureInfo.InvariantCulture, $"<table class=\"flows\" data-count=\"{ruleSet.Flows.Count}\">")
@@ -215,10 +263,13 @@ public static class HtmlReport
         {
             var role = flow.Required ? "required" : flow.Exposure ? "must stay closed" : "optional";
             var rule = flow.DecidingRule?.ToString() ?? string.Empty;
-            html.Append(CultureInfo.InvariantCulture, $"<tr class=\"flow{(flow.Mismatched ? " mismatch" : string.Empty)}\" data-flow=\"{E(flow.Id)}\" data-from=\"{E(flow.From)}\" data-observed=\"{flow.Observed.ToWord()}\" data-expected=\"{flow.Expected?.ToWord() ?? string.Empty}\" data-matches=\"{(flow.Matches ? "true" : "false")}\">")
+            var varied = flaky.GetValueOrDefault((ruleSet.Name, flow.Id, flow.From));
+            var flakyBadge = varied is null ? string.Empty
+                : $" <span class=\"flaky-badge\" title=\"{E(FlowCheck.FlakyCounts(varied))}\">flaky: {E(string.Join(" · ", varied.Counts.Select(c => $"{c.Verdict.ToWord()} {c.Count}")))}</span>";
+            html.Append(CultureInfo.InvariantCulture, $"<tr class=\"flow{(flow.Mismatched ? " mismatch" : string.Empty)}{(varied is null ? string.Empty : " flaky")}\" data-flaky=\"{(varied is null ? "false" : "true")}\" data-flow=\"{E(flow.Id)}\" data-from=\"{E(flow.From)}\" data-observed=\"{flow.Observed.ToWord()}\" data-expected=\"{flow.Expected?.ToWord() ?? string.Empty}\" data-matches=\"{(flow.Matches ? "true" : "false")}\">")
                 .Append(CultureInfo.InvariantCulture, $"<td>{E(flow.Id)}</td><td>{E(flow.From)}</td><td>{E(flow.To)}</td><td class=\"num\">{flow.Port}</td><td>{role}</td>")
                 .Append(CultureInfo.InvariantCulture, $"<td>{(flow.Expected is { } expected ? Badge(expected) : "–")}</td>")
-                .Append(CultureInfo.InvariantCulture, $"<td>{Badge(flow.Observed)}{(flow.Mismatched ? " <span class=\"differs\">≠ expected</span>" : string.Empty)}</td>")
+                .Append(CultureInfo.InvariantCulture, $"<td>{Badge(flow.Observed)}{(flow.Mismatched ? " <span class=\"differs\">≠ expected</span>" : string.Empty)}{flakyBadge}</td>")
                 .Append(CultureInfo.InvariantCulture, $"<td>{(flow.Predicted is { } predicted ? Badge(predicted) : "–")}</td>")
                 .Append(CultureInfo.InvariantCulture, $"<td class=\"num\">{flow.ElapsedMs}</td>")
                 .Append(CultureInfo.InvariantCulture, $"<td>{(rule.Length == 0 ? "–" : $"<code>{E(rule)}</code>")}</td><td class=\"detail\">{E(flow.Detail)}</td>")
@@ -256,10 +307,15 @@ public static class HtmlReport
         .outcome.good { color: #2e7d32; font-weight: bold; }
         .outcome.bad { color: #b71c1c; font-weight: bold; }
         ol.diagnosis { padding-left: 24px; }
-        li.diagnosis-line { margin-bottom: 12px; line-height: 1.45; }
-        li.diagnosis-line .severity { text-transform: uppercase; font-size: 11px; font-weight: bold; padding: 1px 5px; border-radius: 3px; color: #ffffff; background: #b71c1c; }
-        li.diagnosis-line.exposed .severity { background: #6a1b9a; }
-        li.diagnosis-line.inconclusive .severity { background: #757575; }
+        li.diagnosis-group { margin-bottom: 12px; line-height: 1.45; }
+        ul.diagnosis-flows { margin: 2px 0 4px; padding-left: 20px; }
+        .shared { font-weight: bold; }
+        li.diagnosis-group .severity { text-transform: uppercase; font-size: 11px; font-weight: bold; padding: 1px 5px; border-radius: 3px; color: #ffffff; background: #b71c1c; }
+        li.diagnosis-group.exposed .severity { background: #6a1b9a; }
+        li.diagnosis-group.inconclusive .severity { background: #757575; }
+        .flaky-badge { color: #ffffff; background: #ad1457; border-radius: 4px; padding: 1px 6px; font-size: 12px; white-space: nowrap; }
+        tr.flaky td { background: #fce4ec; }
+        .count-of { white-space: nowrap; margin-right: 6px; }
         .rule, .fix { margin-left: 12px; }
         .label { display: inline-block; min-width: 32px; font-weight: bold; color: #455a64; }
         code { font-family: "DejaVu Sans Mono", monospace; font-size: 12px; background: #f5f5f5; padding: 0 3px; }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Cryptshare.Topology.Fixtures.Engine;
+using Cryptshare.Topology.Fixtures.Progress;
 using Cryptshare.Topology.Fixtures.ReverseProxy;
 using Cryptshare.Topology.Fixtures.Topology;
 using Cryptshare.Topology.Flows;
@@ -37,7 +38,7 @@ public sealed class OutlookRestThroughProxyTests
     {
         var definition = TopologyLoader.Load(Path.Combine(RepositoryLayout.Fixtures, "topologies", "reverse-proxy.yml"), Catalog);
         _ruleSet = RuleSetLoader.Load(Path.Combine(RepositoryLayout.Fixtures, "rulesets", "reverse-proxy", "01-web-via-proxy.nft"), Catalog);
-        var progress = new Progress<string>(line => TestContext.Progress.WriteLine($"[l7 topology] {line}"));
+        var progress = new Progress<PhaseProgress>(phase => TestContext.Progress.WriteLine($"[l7 topology] {phase}"));
         _topology = await LiveTopology.StartAsync(definition, Catalog, progress);
         L7Output.Line($"outlook-rest: topology {definition.Name} up in {_topology.UpTime.TotalSeconds:F1} s");
         var routing = await _topology.CheckRoutingAsync();

@@ -6,6 +6,7 @@ using Cryptshare.Topology.Fixtures.CryptshareServer;
 using Cryptshare.Topology.Fixtures.Engine;
 using Cryptshare.Topology.Fixtures.Kinds;
 using Cryptshare.Topology.Fixtures.Ldap;
+using Cryptshare.Topology.Fixtures.Progress;
 using Cryptshare.Topology.Fixtures.SmtpRelay;
 using Cryptshare.Topology.Fixtures.Topology;
 using Cryptshare.Topology.Flows;
@@ -68,7 +69,7 @@ public sealed class CustomerNetworkTests
 
         var catalog = FlowCatalog.Load(MatrixInputs.CatalogPath);
         _site = SiteLoader.Load(SitePath, catalog);
-        var progress = new Progress<string>(line => TestContext.Progress.WriteLine($"[live topology] {line}"));
+        var progress = new Progress<PhaseProgress>(phase => TestContext.Progress.WriteLine($"[live topology] {phase}"));
         _live = await LiveMatrix.StartAsync(TopologyLoader.Load(MatrixInputs.DefaultTopologyPath, catalog), catalog, progress);
         await _live.ProveRoutingAsync();
         await _live.ApplyAsync(RuleSetLoader.Load(RulesInForce, catalog));

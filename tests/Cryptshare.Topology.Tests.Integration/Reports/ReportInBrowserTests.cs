@@ -35,12 +35,7 @@ public sealed class ReportInBrowserTests
         var expected = CountsFromJson(Path.Combine(_folder, ReportFolder.JsonFileName));
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = chromium,
-            Headless = true,
-            Args = HeadlessChromium.QuietArguments,
-        });
+        await using var browser = await LaunchAsync(playwright, chromium);
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
         var requests = new List<string>();
         var errors = new List<string>();
@@ -86,6 +81,55 @@ public sealed class ReportInBrowserTests
         TestContext.AddTestAttachment(screenshot, "report.html as headless Chromium renders it");
     }
 
+    /// <summary>
+    /// After <c>run --repeat 5</c> where ldaps from the dmz came allowed 3 times and dropped twice:
+    /// the reader sees a "Flaky flows" section with both counts, and a flaky badge on the flow's row
+    /// of its rule set, laid out and coloured apart from the rows around it.
+    /// </summary>
+    [Test]
+    public async Task AFlakyFlowShowsInItsOwnSectionAndWithABadgeOnItsRow()
+    {
+        var chromium = HeadlessChromium.Require();
+        WriteSampleReport(_folder, new FlakinessReport(5, 11_500, [new FlakyFlow("01-documented", "ldaps", "dmz", "ldap", 636, Verdict.Allowed, [new VerdictCount(Verdict.Allowed, 3), new VerdictCount(Verdict.Dropped, 2)])]));
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright, chromium);
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
+        await page.GotoAsync(new Uri(Path.Combine(_folder, HtmlReport.FileName)).AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
+
+        var section = page.Locator("section#flaky");
+        Assert.That(await section.IsVisibleAsync(), Is.True, "the flaky section is shown");
+        Assert.That(await section.Locator("h2").InnerTextAsync(), Is.EqualTo("Flaky flows"));
+        var listed = section.Locator("tr.flaky-flow[data-flow='ldaps'][data-from='dmz']");
+        Assert.That(await listed.CountAsync(), Is.EqualTo(1));
+        var counts = await listed.InnerTextAsync();
+        Assert.That(counts, Does.Contain("allowed ×3").And.Contain("dropped ×2"), "both verdicts with how often each came");
+
+        var row = page.Locator("section.ruleset[data-ruleset='01-documented'] tr.flow[data-flow='ldaps'][data-from='dmz']");
+        var badge = row.Locator(".flaky-badge");
+        Assert.That(await badge.IsVisibleAsync(), Is.True, "the row carries a visible badge");
+        Assert.That(await badge.InnerTextAsync(), Is.EqualTo("flaky: allowed 3 · dropped 2"));
+        var box = await badge.BoundingBoxAsync();
+        Assert.That(box, Is.Not.Null);
+        Assert.That(box!.Width, Is.GreaterThan(40), "laid out at a readable size");
+        var neighbour = page.Locator("section.ruleset[data-ruleset='01-documented'] tr.flow[data-flow='ldap'][data-from='dmz'] td").First;
+        const string background = "e => getComputedStyle(e).backgroundColor";
+        Assert.That(await row.Locator("td").First.EvaluateAsync<string>(background), Is.Not.EqualTo(await neighbour.EvaluateAsync<string>(background)), "the flaky row is coloured apart from a steady one");
+        Assert.That(await page.Locator("tr.flow[data-flaky='true']").CountAsync(), Is.EqualTo(1), "only that row");
+
+        var screenshot = Path.Combine(TestContext.CurrentContext.WorkDirectory, "report-html-flaky.png");
+        await section.ScreenshotAsync(new LocatorScreenshotOptions { Path = screenshot });
+        TestContext.AddTestAttachment(screenshot, "report.html's flaky section as headless Chromium renders it");
+    }
+
+    private static Task<IBrowser> LaunchAsync(IPlaywright playwright, string chromium) =>
+        playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = chromium,
+            Headless = true,
+            Args = HeadlessChromium.QuietArguments,
+        });
+
     /// <summary>The counts per rule set, computed from report.json's own fields.</summary>
     private static Dictionary<string, Dictionary<string, int>> CountsFromJson(string path)
     {
@@ -117,9 +161,10 @@ public sealed class ReportInBrowserTests
     /// <summary>
     /// A run as the matrix would report it, from the shipped data: four library rule sets on the
     /// default topology, observed as their expectation files say, except a broken HTTPS flow and a
-    /// rejected SMTP flow, so that mismatches and diagnosis lines show.
+    /// rejected SMTP flow, so that mismatches and diagnosis lines show; with <paramref name="flaky"/>
+    /// as a run with repetitions reports it.
     /// </summary>
-    private static void WriteSampleReport(string folder)
+    private static void WriteSampleReport(string folder, FlakinessReport? flaky = null)
     {
         var catalog = FlowCatalog.Load(Path.Combine(RepositoryLayout.Fixtures, "flows", "catalog.yml"));
         var topology = TopologyLoader.Load(Path.Combine(RepositoryLayout.Fixtures, "topologies", "default.yml"), catalog);
@@ -143,7 +188,7 @@ public sealed class ReportInBrowserTests
             };
             return new FlowReport(c.Flow.Id, c.FromRole, c.Destination.Name, c.Port, c.Expected, observed, observed == Verdict.Dropped ? 2000 : 4, detail, c.Required, c.Exposure);
         }).ToList())).ToList();
-        var report = Diagnostician.Attach(new MatrixReport(reports, new ReportTimings(5100, 2300)), catalog, topology, ruleSets);
+        var report = Diagnostician.Attach(new MatrixReport(reports, new ReportTimings(5100, 2300), flaky), catalog, topology, ruleSets);
         ReportFolder.Write(folder, report, topology);
     }
 }

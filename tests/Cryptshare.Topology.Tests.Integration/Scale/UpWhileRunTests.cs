@@ -1,4 +1,5 @@
 using Cryptshare.Topology.Fixtures.Engine;
+using Cryptshare.Topology.Fixtures.Progress;
 using Cryptshare.Topology.Model;
 using Cryptshare.Topology.Reports;
 using Cryptshare.Topology.Runs;
@@ -35,7 +36,7 @@ public sealed class UpWhileRunTests
             var first = DefaultLibrary.Cases().First().RuleSet;
             var ruleSet = DefaultLibrary.RuleSets.Single(r => r.Name == first);
             var inputs = await RunPipeline.PrepareAsync(MatrixInputs.Load(null, [ruleSet.SourceFile]), _ => { }, CancellationToken.None);
-            var result = await RunPipeline.RunAsync(inputs, new RunOptions(output.FullName), new Progress<string>(line => TestContext.Progress.WriteLine(line)), CancellationToken.None);
+            var result = await RunPipeline.RunAsync(inputs, new RunOptions(output.FullName), new Progress<PhaseProgress>(phase => TestContext.Progress.WriteLine(phase.ToString())), CancellationToken.None);
 
             Assert.That(result.Report.RuleSets.Single().Name, Is.EqualTo(first));
             Assert.That(result.Report.RuleSets.Single().Flows, Is.Not.Empty);
