@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Cryptshare.Topology.Input;
 
 namespace Cryptshare.Topology.Cli;
 
@@ -68,41 +69,14 @@ internal static class UsageErrors
         return $"an argument it does not take: '{word}'";
     }
 
-    /// <summary>The known word nearest to a mistyped one, when it is near enough to be what was meant.</summary>
+    /// <summary>
+    /// The known word nearest to a mistyped one, when it is near enough to be what was meant: the
+    /// input files' edit distance, with a looser bound for long option names.
+    /// </summary>
     private static string? Nearest(string typed, IEnumerable<string> known) =>
-        known.Select(k => (Word: k, Distance: Distance(typed, k)))
+        known.Select(k => (Word: k, Distance: NearestWord.Distance(typed, k)))
             .Where(k => k.Distance <= Math.Max(2, k.Word.Length / 3))
             .OrderBy(k => k.Distance)
             .Select(k => k.Word)
             .FirstOrDefault();
-
-    /// <summary>Edit distance with transpositions (Damerau–Levenshtein, optimal string alignment).</summary>
-    private static int Distance(string a, string b)
-    {
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (var i = 0; i <= a.Length; i++)
-        {
-            d[i, 0] = i;
-        }
-
-        for (var j = 0; j <= b.Length; j++)
-        {
-            d[0, j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
-                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-                {
-                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
-                }
-            }
-        }
-
-        return d[a.Length, b.Length];
-    }
 }
