@@ -11,7 +11,8 @@ namespace Cryptshare.Topology.Tests.Integration.Faults;
 /// A Docker engine the faults tests may stop and restart: the engine the suite runs on is shared
 /// (other tests, other checkouts, the tests' own connections), so restarting it is never safe. This
 /// one runs in a privileged container of the <c>engine</c> kind (<see cref="EngineHostContainer"/>),
-/// set up by the project's own eng/ensure-engine.sh, reached from this machine over TCP on a loopback
+/// installed once by the project's own eng/ensure-engine.sh (<see cref="InstalledEngineImage"/>) and
+/// started by it here, reached from this machine over TCP on a loopback
 /// port (<see cref="DockerHost"/>), with /var/lib/docker on a tmpfs so that overlay2 works (on the
 /// container's own overlay only vfs would, copying every layer for every container). The images a
 /// test needs are copied in from the suite's engine, so nothing is built in there.
@@ -43,7 +44,7 @@ internal sealed class SecondEngine : IAsyncDisposable
     {
         // An init as the container's first process: the image's own (sleep) never reaps, so a stopped
         // dockerd, orphaned by the set-up that started it, would stay a zombie and look alive.
-        var host = await EngineHostContainer.StartAsync(ct, builder => builder
+        var host = await EngineHostContainer.StartInstalledAsync(ct, builder => builder
             .WithTmpfsMount("/var/lib/docker")
             .WithLoopbackPortBinding(ApiPort)
             .WithCreateParameterModifier(p => (p.HostConfig ??= new HostConfig()).Init = true));

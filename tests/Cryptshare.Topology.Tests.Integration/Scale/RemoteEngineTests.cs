@@ -13,7 +13,8 @@ namespace Cryptshare.Topology.Tests.Integration.Scale;
 /// <summary>
 /// The harness against an engine named by DOCKER_HOST, not the one on this machine's socket: a second
 /// Docker engine in a privileged container of the project's own <c>engine</c> image (Debian plus
-/// eng/ensure-engine.sh, which installs and starts the engine in there: <c>--engine-only</c>), its API
+/// eng/ensure-engine.sh, which starts the engine in there: <c>--engine-only</c>; the installation is
+/// done once and kept, <see cref="InstalledEngineImage"/>, since the Setup category proves it), its API
 /// published on this machine's loopback only. Then the base image and the harness's images are handed
 /// over from this engine (docker save | docker load over the two APIs, no registry; measured here
 /// under load: 8 images in 42 s, where the set-up's debootstrap of the base image alone took 76 s),
@@ -48,7 +49,7 @@ public sealed class RemoteEngineTests
         var handedOver = await Task.WhenAll(kinds.Select(k => HostImages.GetAsync(k, ct)));
         var firewall = await HostImages.GetAsync(FirewallBuilder.Kind, ct);
 
-        await using var machine = await EngineHostContainer.StartAsync(ct, builder => builder
+        await using var machine = await EngineHostContainer.StartInstalledAsync(ct, builder => builder
             .WithLoopbackPortBinding(ApiPort)
             // exec: the engine runs programs from it; the size leaves room for the images (in memory).
             .WithCreateParameterModifier(p =>

@@ -36,9 +36,18 @@ internal sealed class EngineHostContainer : IAsyncDisposable
     public IContainer Container => _container;
 
     /// <summary>Starts the machine; <paramref name="configure"/> adds to its container (a published port, a tmpfs) before it is created.</summary>
-    public static async Task<EngineHostContainer> StartAsync(CancellationToken ct, Func<ContainerBuilder, ContainerBuilder>? configure = null)
+    public static async Task<EngineHostContainer> StartAsync(CancellationToken ct, Func<ContainerBuilder, ContainerBuilder>? configure = null) =>
+        await StartAsync((await HostImages.GetAsync(Kind, ct)).FullName, configure, ct);
+
+    /// <summary>
+    /// Starts a machine on which the engine is installed already (<see cref="InstalledEngineImage"/>):
+    /// the set-up inside then only starts dockerd.
+    /// </summary>
+    public static async Task<EngineHostContainer> StartInstalledAsync(CancellationToken ct, Func<ContainerBuilder, ContainerBuilder>? configure = null) =>
+        await StartAsync(await InstalledEngineImage.GetAsync(ct), configure, ct);
+
+    private static async Task<EngineHostContainer> StartAsync(string image, Func<ContainerBuilder, ContainerBuilder>? configure, CancellationToken ct)
     {
-        var image = await HostImages.GetAsync(Kind, ct);
         var builder = new ContainerBuilder(image)
             .WithHarnessLabels(Kind)
             .WithPrivileged(true);
