@@ -22,14 +22,11 @@ public sealed record MatrixInputs(TopologyDefinition Topology, FlowCatalog Catal
     public static string LibraryFolder => Path.Combine(RepositoryLayout.Fixtures, "rulesets");
 
     /// <summary>Every rule set of the library (fixtures/rulesets), in file-name order.</summary>
-    public static IReadOnlyList<string> LibraryRuleSetPaths() =>
-        Directory.EnumerateFiles(LibraryFolder, "*" + RuleSetLoader.RuleSetExtension)
-            .Where(f => !f.EndsWith(RuleSetLoader.HostFirewallSuffix, StringComparison.Ordinal))
-            .Order(StringComparer.Ordinal)
-            .ToList();
+    public static IReadOnlyList<string> LibraryRuleSetPaths() => RuleSetLoader.LibraryFiles(LibraryFolder);
 
-    /// <summary>Whether any rule set is an iptables-save export, which is translated in the firewall image (that takes the engine).</summary>
-    public bool NeedsTranslation => RuleSets.Any(r => IptablesTranslator.LooksLikeIptablesSave(r.Text));
+    /// <summary>Whether any rule set (or host firewall) is an iptables-save export not yet translated, which is done in the firewall image (that takes the engine).</summary>
+    public bool NeedsTranslation => RuleSets.Any(r => (r.SavedText is null && IptablesTranslator.LooksLikeIptablesSave(r.Text))
+        || (r.HostFirewallSavedText is null && r.HostFormat == HostFirewallFormat.IptablesSave));
 
     /// <summary>
     /// Loads the topology (default: the default topology), the catalog and each rule set (default:
@@ -71,7 +68,7 @@ public sealed record MatrixInputs(TopologyDefinition Topology, FlowCatalog Catal
         foreach (var ruleSet in RuleSets)
         {
             var loaded = ruleSet;
-            if (IptablesTranslator.LooksLikeIptablesSave(ruleSet.Text))
+            if (ruleSet.SavedText is null && IptablesTranslator.LooksLikeIptablesSave(ruleSet.Text))
             {
                 var translation = await preflight.TranslateIptablesAsync(ruleSet.Text, ruleSet.SourceFile, ct);
                 warn($"{ruleSet.SourceFile}: iptables-save format, translated to nftables by iptables-restore-translate");
@@ -86,12 +83,23 @@ public sealed record MatrixInputs(TopologyDefinition Topology, FlowCatalog Catal
             await preflight.CheckAsync(loaded, ct: ct);
             if (ruleSet.HostFirewall is { } host)
             {
-                var hostFile = RuleSetLoader.CompanionFile(ruleSet.SourceFile, RuleSetLoader.HostFirewallSuffix);
-                await preflight.CheckHostFirewallAsync(host, hostFile, ct);
-                if (RuleSetFormat.IsWholeRuleset(host))
+                var hostFile = ruleSet.HostFirewallFile ?? RuleSetLoader.CompanionFile(ruleSet.SourceFile, RuleSetLoader.HostFirewallSuffix);
+                if (ruleSet.HostFormat == HostFirewallFormat.IptablesSave && ruleSet.HostFirewallSavedText is null)
                 {
-                    throw new InputException(hostFile, RuleSetFormat.FirstTableLine(host),
-                        "a whole ruleset (tables of its own) as the server's firewall is valid nftables, but the server loads only the statements of its input chain so far; give those (the fragment format of fixtures/rulesets/10-host-firewall.host.nft)");
+                    // The server loads the file with iptables-restore; the oracle reads its translation.
+                    var translation = await preflight.TranslateIptablesAsync(host, hostFile, ct);
+                    warn($"{hostFile}: iptables-save format; the server loads it with iptables-restore, the oracle reads its translation by iptables-restore-translate");
+                    foreach (var rule in translation.Untranslated)
+                    {
+                        warn($"{hostFile}:{rule.Line}: not translated, its flows not predicted: {rule.Rule}");
+                    }
+
+                    loaded = loaded with { HostFirewall = translation.NftText, HostFirewallSavedText = host };
+                    await preflight.CheckHostFirewallAsync(translation.NftText, hostFile, ct);
+                }
+                else
+                {
+                    await preflight.CheckHostFirewallAsync(host, hostFile, ct);
                 }
             }
 

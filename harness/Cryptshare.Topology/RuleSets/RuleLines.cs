@@ -19,6 +19,10 @@ public sealed class RuleLines
     public int? LineOf(string family, string table, string chain, int index) =>
         _lines.TryGetValue((family, table, chain), out var lines) && index >= 0 && index < lines.Count && lines[index] > 0 ? lines[index] : null;
 
+    /// <summary>Every chain the file gives rules, with each rule's line in order (0 where the file does not say).</summary>
+    public IEnumerable<((string Family, string Table, string Chain) Chain, IReadOnlyList<int> Lines)> Chains =>
+        _lines.Select(pair => (pair.Key, (IReadOnlyList<int>)pair.Value));
+
     /// <summary>How many rules the file gives a chain.</summary>
     public int CountOf(string family, string table, string chain) => _lines.TryGetValue((family, table, chain), out var lines) ? lines.Count : 0;
 
@@ -89,14 +93,24 @@ public sealed class RuleLines
     }
 
     /// <summary>
-    /// An iptables-save file through its translation: every <c>-A CHAIN …</c> line of the file is
-    /// one line of the translation, in order (<c>add rule ip TABLE CHAIN …</c>, or a
-    /// <c># -t TABLE -A CHAIN …</c> comment for a rule the translator could not express, which is in
-    /// no chain), so the k-th rule of a chain is placed on the line of the customer's file that wrote
-    /// it. The file's comment header and its <c>*table</c> and <c>:CHAIN</c> lines do not shift
-    /// anything. When the two do not pair up (a translation of another file), no line is claimed.
+    /// An iptables-save file as iptables-restore loads it into the kernel (the nf_tables backend):
+    /// every <c>-A CHAIN …</c> line of a <c>*TABLE</c> section is the next rule of chain CHAIN of
+    /// table <c>ip TABLE</c>, none left out, so the k-th rule the kernel lists in a chain is the
+    /// k-th line that appended to it.
     /// </summary>
-    public static RuleLines OfIptablesSave(string saved, string translation)
+    public static RuleLines OfIptablesRestore(string saved)
+    {
+        var found = new RuleLines();
+        foreach (var (table, chain, line) in AppendLines(saved))
+        {
+            found.Rules("ip", table, chain).Add(line);
+        }
+
+        return found;
+    }
+
+    /// <summary>The <c>-A CHAIN</c> lines of an iptables-save file, with their table and 1-based line, in order.</summary>
+    private static List<(string Table, string Chain, int Line)> AppendLines(string saved)
     {
         var written = new List<(string Table, string Chain, int Line)>();
         string? table = null;
@@ -114,6 +128,20 @@ public sealed class RuleLines
             }
         }
 
+        return written;
+    }
+
+    /// <summary>
+    /// An iptables-save file through its translation: every <c>-A CHAIN …</c> line of the file is
+    /// one line of the translation, in order (<c>add rule ip TABLE CHAIN …</c>, or a
+    /// <c># -t TABLE -A CHAIN …</c> comment for a rule the translator could not express, which is in
+    /// no chain), so the k-th rule of a chain is placed on the line of the customer's file that wrote
+    /// it. The file's comment header and its <c>*table</c> and <c>:CHAIN</c> lines do not shift
+    /// anything. When the two do not pair up (a translation of another file), no line is claimed.
+    /// </summary>
+    public static RuleLines OfIptablesSave(string saved, string translation)
+    {
+        var written = AppendLines(saved);
         var found = new RuleLines();
         var k = 0;
         foreach (var line in translation.Split('\n').Select(l => l.Trim()))
