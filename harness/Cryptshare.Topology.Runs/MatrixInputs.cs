@@ -77,7 +77,9 @@ public sealed record MatrixInputs(TopologyDefinition Topology, FlowCatalog Catal
                 warn($"{ruleSet.SourceFile}: iptables-save format, translated to nftables by iptables-restore-translate");
                 foreach (var rule in translation.Untranslated)
                 {
-                    warn($"{ruleSet.SourceFile}:{rule.Line}: not translated, left out of the test: {rule.Rule}");
+                    warn(rule.NoVerdictEffect
+                        ? $"{ruleSet.SourceFile}:{rule.Line}: not translated, left out (it changes no verdict): {rule.Rule}"
+                        : $"{ruleSet.SourceFile}:{rule.Line}: not translated; the oracle predicts no flow that reaches it: {rule.Rule}");
                 }
 
                 loaded = ruleSet with { Text = translation.NftText, SavedText = ruleSet.Text };
