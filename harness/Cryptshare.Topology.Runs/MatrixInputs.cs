@@ -70,13 +70,9 @@ public sealed record MatrixInputs(TopologyDefinition Topology, FlowCatalog Catal
             var loaded = ruleSet;
             if (ruleSet.SavedText is null && IptablesTranslator.LooksLikeIptablesSave(ruleSet.Text))
             {
-                var translation = await preflight.TranslateIptablesAsync(ruleSet.Text, ruleSet.SourceFile, ct);
-                warn($"{ruleSet.SourceFile}: iptables-save format, translated to nftables by iptables-restore-translate");
-                foreach (var rule in translation.Untranslated)
-                {
-                    warn($"{ruleSet.SourceFile}:{rule.Line}: not translated, left out of the test: {rule.Rule}");
-                }
-
+                // The firewall loads the file with iptables-restore, as the customer's box does; the oracle reads its translation.
+                await preflight.CheckIptablesAsync(ruleSet.Text, ruleSet.SourceFile, ct);
+                var translation = await TranslateAsync(preflight, ruleSet.Text, ruleSet.SourceFile, warn, ct);
                 loaded = ruleSet with { Text = translation.NftText, SavedText = ruleSet.Text };
             }
 
@@ -87,13 +83,8 @@ public sealed record MatrixInputs(TopologyDefinition Topology, FlowCatalog Catal
                 if (ruleSet.HostFormat == HostFirewallFormat.IptablesSave && ruleSet.HostFirewallSavedText is null)
                 {
                     // The server loads the file with iptables-restore; the oracle reads its translation.
-                    var translation = await preflight.TranslateIptablesAsync(host, hostFile, ct);
-                    warn($"{hostFile}: iptables-save format; the server loads it with iptables-restore, the oracle reads its translation by iptables-restore-translate");
-                    foreach (var rule in translation.Untranslated)
-                    {
-                        warn($"{hostFile}:{rule.Line}: not translated, its flows not predicted: {rule.Rule}");
-                    }
-
+                    await preflight.CheckIptablesAsync(host, hostFile, ct);
+                    var translation = await TranslateAsync(preflight, host, hostFile, warn, ct);
                     loaded = loaded with { HostFirewall = translation.NftText, HostFirewallSavedText = host };
                     await preflight.CheckHostFirewallAsync(translation.NftText, hostFile, ct);
                 }
@@ -107,6 +98,21 @@ public sealed record MatrixInputs(TopologyDefinition Topology, FlowCatalog Catal
         }
 
         return this with { RuleSets = checkedSets };
+    }
+
+    /// <summary>An iptables-save file translated for the oracle, with a warning for each rule the translator could not express.</summary>
+    private static async Task<IptablesTranslation> TranslateAsync(RuleSetPreflight preflight, string text, string file, Action<string> warn, CancellationToken ct)
+    {
+        var translation = await preflight.TranslateIptablesAsync(text, file, ct);
+        warn($"{file}: iptables-save format, loaded by iptables-restore; the oracle reads its translation by iptables-restore-translate");
+        foreach (var rule in translation.Untranslated)
+        {
+            warn(rule.NoVerdictEffect
+                ? $"{file}:{rule.Line}: not translated, left out (it changes no verdict): {rule.Rule}"
+                : $"{file}:{rule.Line}: not translated; the oracle predicts no flow that reaches it: {rule.Rule}");
+        }
+
+        return translation;
     }
 
     /// <summary>

@@ -154,7 +154,7 @@ public sealed class RuleLines
                 continue;
             }
 
-            var (ruleTable, ruleChain) = translated ? (words[3], words[4]) : (words[2], words[4]);
+            var (ruleTable, ruleChain) = translated ? (words[3], IptablesTranslationRepair.Restore(words[4])) : (words[2], words[4]);
             if (k >= written.Count || written[k].Table != ruleTable || written[k].Chain != ruleChain)
             {
                 return new RuleLines();
