@@ -62,7 +62,13 @@ public static class RuleSetLoader
     {
         if (IsHostFirewallFile(path) && RuleSetsOfHostFirewall(path).FirstOrDefault(File.Exists) is { } ruleSetFile)
         {
-            throw new InputException(path, 0, $"the server's host firewall, not a rule set: give {Path.GetFileName(ruleSetFile)} beside it, which brings it along");
+            var what = RuleSetFormat.OfHostFirewall(ReadRuleText(path, mayBeEmpty: true)) switch
+            {
+                HostFirewallFormat.NftRuleset => "a whole ruleset",
+                HostFirewallFormat.IptablesSave => "iptables-save output",
+                _ => "statements of its input chain",
+            };
+            throw new InputException(path, 0, $"the server's host firewall ({what}), not a rule set: give {Path.GetFileName(ruleSetFile)} beside it, which brings it along");
         }
 
         var text = ReadRuleText(path);
