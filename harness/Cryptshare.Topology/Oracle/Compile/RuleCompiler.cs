@@ -33,7 +33,7 @@ internal sealed class RuleCompiler(SetCompiler sets)
 
         if (rule.Comment == RuleSets.IptablesTranslationRepair.PlaceholderComment)
         {
-            return [new UnknownAction("not modelled: an iptables rule iptables-restore-translate could not express (e.g. -m recent); see its line in the file")];
+            return [new UnknownAction("not modelled: an iptables rule that was not translated (iptables-restore-translate cannot express it, e.g. -m recent); see its line in the file")];
         }
 
         if (OnlyObserves(rule.Expressions))
