@@ -91,6 +91,13 @@ public sealed class RuleSetRules
     /// <summary>Rules that accept traffic to a destination port (a port condition that admits it), in file order.</summary>
     public IEnumerable<LocatedRule> Accepting(int port) => _rules.Where(r => r.Facts.Accepts && r.Facts.IsAboutDestinationPort(port));
 
+    /// <summary>
+    /// Rules that accept traffic from a source port and say nothing about the destination port: the
+    /// port written in the wrong column (iptables' <c>--sport</c> for <c>--dport</c>).
+    /// </summary>
+    public IEnumerable<LocatedRule> AcceptingFromSourcePort(int port) =>
+        _rules.Where(r => r.Facts.Accepts && r.Facts.IsAboutSourcePort(port) && !r.Facts.IsAboutAnyDestinationPort);
+
     /// <summary>Rules that drop or reject traffic to a destination port, in file order.</summary>
     public IEnumerable<LocatedRule> Refusing(int port) => _rules.Where(r => r.Facts.Refuses && r.Facts.IsAboutDestinationPort(port));
 
