@@ -10,6 +10,7 @@ namespace Cryptshare.Topology.RuleSets;
 public sealed class RuleLines
 {
     private readonly Dictionary<(string Family, string Table, string Chain), List<int>> _lines = [];
+    private readonly Dictionary<(string Family, string Table, string Chain), int> _policies = [];
 
     private RuleLines()
     {
@@ -18,6 +19,10 @@ public sealed class RuleLines
     /// <summary>The 1-based line of a chain's rule at <paramref name="index"/> (0-based, as nft lists it); null when the file does not say.</summary>
     public int? LineOf(string family, string table, string chain, int index) =>
         _lines.TryGetValue((family, table, chain), out var lines) && index >= 0 && index < lines.Count && lines[index] > 0 ? lines[index] : null;
+
+    /// <summary>The 1-based line that sets a base chain's policy (<c>policy drop;</c>, iptables-save's <c>:FORWARD DROP</c>); null when the file does not say.</summary>
+    public int? PolicyLineOf(string family, string table, string chain) =>
+        _policies.TryGetValue((family, table, chain), out var line) ? line : null;
 
     /// <summary>How many rules the file gives a chain.</summary>
     public int CountOf(string family, string table, string chain) => _lines.TryGetValue((family, table, chain), out var lines) ? lines.Count : 0;
@@ -54,6 +59,10 @@ public sealed class RuleLines
             else if (chainDepth == atStart && !IsChainProperty(words[0]) && words[0] != "}")
             {
                 found.Rules(family!, table!, chain!).Add(i + 1);
+            }
+            else if (chainDepth == atStart && Array.IndexOf(words, "policy") is >= 0 and var at && at + 1 < words.Length && words[at + 1].TrimEnd(';') is "accept" or "drop")
+            {
+                found._policies[(family!, table!, chain!)] = i + 1;
             }
             else if (tableDepth is null && words.Length >= 4 && words[0] is "add" or "insert" && words[1] == "rule")
             {
@@ -99,6 +108,7 @@ public sealed class RuleLines
     public static RuleLines OfIptablesSave(string saved, string translation)
     {
         var written = new List<(string Table, string Chain, int Line)>();
+        var policies = new List<(string Table, string Chain, int Line)>();
         string? table = null;
         var lines = saved.Split('\n');
         for (var i = 0; i < lines.Length; i++)
@@ -107,6 +117,10 @@ public sealed class RuleLines
             if (line.StartsWith('*'))
             {
                 table = line[1..].Trim();
+            }
+            else if (table is not null && line.StartsWith(':') && line.Split(' ', StringSplitOptions.RemoveEmptyEntries) is [var name, "ACCEPT" or "DROP", ..])
+            {
+                policies.Add((table, name[1..], i + 1));
             }
             else if (table is not null && line.StartsWith("-A ", StringComparison.Ordinal) && line.Split(' ', StringSplitOptions.RemoveEmptyEntries) is { Length: >= 2 } words)
             {
@@ -140,7 +154,19 @@ public sealed class RuleLines
             k++;
         }
 
-        return k == written.Count ? found : new RuleLines();
+        if (k != written.Count)
+        {
+            return new RuleLines();
+        }
+
+        // iptables-save's tables are of the ip family in the translation (ip6tables-save's of ip6).
+        var family = translation.Contains("add table ip6 ", StringComparison.Ordinal) ? "ip6" : "ip";
+        foreach (var (policyTable, policyChain, line) in policies)
+        {
+            found._policies[(family, policyTable, policyChain)] = line;
+        }
+
+        return found;
     }
 
     /// <summary>
