@@ -112,7 +112,7 @@ internal static class MatrixTable
 
     /// <summary>
     /// The rule as people know it: its line in the user's file where known (else the kernel's handle),
-    /// then its comment, else its text; a policy as "policy drop".
+    /// then its comment, else its text; a policy as "forward policy drop" (short enough to stay whole).
     /// </summary>
     public static string RuleName(ReportedRule? reported, int length = 40)
     {
@@ -122,7 +122,7 @@ internal static class MatrixTable
         }
 
         var line = reported.Location is { } location && location.LastIndexOf(':') is > 0 and var colon ? $"line {location[(colon + 1)..]} " : null;
-        var name = rule.Handle is null ? $"{line}{rule.Chain} {rule.Text}" : $"{line ?? $"#{rule.Handle} "}{rule.Comment ?? rule.Text}";
+        var name = rule.Handle is null ? $"{rule.Chain} {rule.Text}" : $"{line ?? $"#{rule.Handle} "}{rule.Comment ?? rule.Text}";
         return Shorten(name, length);
     }
 
