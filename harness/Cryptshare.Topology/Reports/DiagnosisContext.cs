@@ -62,6 +62,11 @@ public sealed class DiagnosisContext
             {
                 return rule with { Location = $"{rules.File}:{line}" };
             }
+
+            if (rules?.DefinesTable(rule.Rule.Table) == true && rules.PolicyLine(rule.Rule) is { } policyLine)
+            {
+                return rule with { Location = $"{rules.File}:{policyLine}" };
+            }
         }
 
         return rule;

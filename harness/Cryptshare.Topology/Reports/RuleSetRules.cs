@@ -17,6 +17,7 @@ public sealed class RuleSetRules
 {
     private readonly NftOracle _compiled;
     private readonly IReadOnlyList<LocatedRule> _rules;
+    private readonly RuleLines _lines;
     private readonly string _json;
     private NftJsonEdit? _structure;
     private IReadOnlyDictionary<(string Family, string Table, string Chain), HashSet<string>>? _hooks;
@@ -28,6 +29,7 @@ public sealed class RuleSetRules
         IsIptablesSave = iptables;
         _json = nftJson;
         _compiled = compiled;
+        _lines = lines;
         _rules = compiled.RuleFacts
             .GroupBy(f => (f.Rule.Family, f.Rule.Table, f.Rule.Chain))
             .SelectMany(chain => chain.Select((facts, i) => new LocatedRule(facts, lines.LineOf(facts.Rule.Family, facts.Rule.Table, facts.Rule.Chain, i))))
@@ -75,6 +77,10 @@ public sealed class RuleSetRules
     /// <summary>The compiled rule a reference names (by family, table, chain and handle), with its line; null for a policy or an unknown rule.</summary>
     public LocatedRule? Locate(RuleReference? rule) =>
         rule?.Handle is null ? null : _rules.FirstOrDefault(r => RuleReference.Same(r.Facts.Rule, rule));
+
+    /// <summary>The line that sets a base chain's policy, for a deciding policy (a reference without handle); null where the file does not say.</summary>
+    public int? PolicyLine(RuleReference? rule) =>
+        rule is { Handle: null } && rule.Text.StartsWith("policy", StringComparison.Ordinal) ? _lines.PolicyLineOf(rule.Family, rule.Table, rule.Chain) : null;
 
     /// <summary>The first rule of a chain in the file, or null when the chain has none.</summary>
     public LocatedRule? FirstIn(string family, string table, string chain) =>

@@ -39,6 +39,12 @@ public sealed record UntranslatedRule(string Table, string Chain, string Rule, b
 /// LOG), which is left out as before. Either way its place in the chain's order is kept, so the
 /// line map (<see cref="RuleLines.OfIptablesSave"/>) still pairs rules with the file's lines.</item>
 /// </list>
+/// Why the oracle reads the translation rather than what the real <c>iptables-restore</c> (nf_tables
+/// backend) leaves in the kernel: iptables-nft keeps matches and targets nft has no native form for
+/// (addrtype, hashlimit, MARK, TCPMSS, recent, …) as xt expressions, and nft 1.0.6 lists an xt
+/// expression in JSON by its name only, without its arguments, so the oracle could judge none of
+/// Shorewall's addrtype rules. The translator spells them in nft's terms (<c>fib saddr type</c>,
+/// <c>meta mark set</c>, <c>tcp option maxseg size set rt mtu</c>), which the oracle reads.
 /// </summary>
 public static partial class IptablesTranslationRepair
 {

@@ -66,14 +66,24 @@ public sealed partial class ManagerRuleSetsTests
         var cited = 0;
         foreach (var flow in report.Flows)
         {
-            if (flow.DecidingRule is not { } deciding || deciding.Rule.Handle is null)
+            if (flow.DecidingRule is not { } deciding)
             {
-                continue; // a chain's policy
+                continue;
             }
 
             Assert.That(deciding.Location, Does.Match($"^{Regex.Escape(file)}:\\d+$"), $"{file} {flow.Id}/{flow.From}: {deciding} is named by its line");
             var number = int.Parse(deciding.Location![(file.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
-            AssertHolds(file, lines, number, deciding, $"{flow.Id}/{flow.From}");
+            if (deciding.IsPolicy)
+            {
+                // A chain's policy: iptables-save's ":FORWARD DROP [0:0]", nft's "policy drop;" in the chain's header.
+                var verdict = deciding.Rule.Text.Split(' ').Last();
+                Assert.That(lines[number - 1], Does.StartWith($":{deciding.Rule.Chain} {verdict.ToUpperInvariant()} ").Or.Contain($"policy {verdict};"), $"{file} {flow.Id}/{flow.From}: {deciding.Location} sets the policy");
+            }
+            else
+            {
+                AssertHolds(file, lines, number, deciding, $"{flow.Id}/{flow.From}");
+            }
+
             cited++;
         }
 

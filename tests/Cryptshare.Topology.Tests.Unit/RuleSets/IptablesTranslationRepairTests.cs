@@ -96,6 +96,8 @@ public sealed class IptablesTranslationRepairTests
             Assert.That(saved[lines.LineOf("ip", "filter", "FORWARD", 3)!.Value - 1], Is.EqualTo("-A FORWARD -g reject"));
             Assert.That(saved[lines.LineOf("ip", "filter", "shorewall", 0)!.Value - 1], Does.StartWith("-A shorewall -m recent"));
             Assert.That(lines.LineOf("ip", "raw", "PREROUTING", 0), Is.Null, "a rule left out is in no chain");
+            Assert.That(saved[lines.PolicyLineOf("ip", "filter", "FORWARD")!.Value - 1], Is.EqualTo(":FORWARD DROP [0:0]"));
+            Assert.That(lines.PolicyLineOf("ip", "filter", "reject"), Is.Null, "a chain of its own has no policy");
         });
     }
 
@@ -105,6 +107,18 @@ public sealed class IptablesTranslationRepairTests
         const string json = """{"nftables": [{"chain": {"family": "ip", "table": "filter", "name": "ctt-kw-reject"}}, {"rule": {"chain": "FORWARD", "expr": [{"goto": {"target": "ctt-kw-reject"}}], "comment": "ctt-kw-reject is a word here"}}]}""";
         var restored = IptablesTranslationRepair.RestoreJson(json);
         Assert.That(restored, Is.EqualTo("""{"nftables": [{"chain": {"family": "ip", "table": "filter", "name": "reject"}}, {"rule": {"chain": "FORWARD", "expr": [{"goto": {"target": "reject"}}], "comment": "ctt-kw-reject is a word here"}}]}"""));
+    }
+
+    [Test]
+    public void AnNftFileNamesTheLineOfEachBaseChainsPolicy()
+    {
+        var lines = RuleLines.OfFile("table inet perimeter {\n\tchain forward {\n\t\ttype filter hook forward priority filter; policy drop;\n\t\tct state established accept\n\t}\n\tchain other {\n\t}\n}\n");
+        Assert.Multiple(() =>
+        {
+            Assert.That(lines.PolicyLineOf("inet", "perimeter", "forward"), Is.EqualTo(3));
+            Assert.That(lines.LineOf("inet", "perimeter", "forward", 0), Is.EqualTo(4));
+            Assert.That(lines.PolicyLineOf("inet", "perimeter", "other"), Is.Null);
+        });
     }
 
     [TestCase("dynamic")]
