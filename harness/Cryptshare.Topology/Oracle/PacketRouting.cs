@@ -98,11 +98,9 @@ public sealed class StaticRouting : IPacketRouting
                 continue;
             }
 
-            var bytes = network.BaseAddress.GetAddressBytes();
-            var value = (uint)(bytes[0] << 24 | bytes[1] << 16 | bytes[2] << 8 | bytes[3]);
+            var value = Number(network.BaseAddress);
             var last = value | (uint.MaxValue >> network.PrefixLength);
-            var asked = address.GetAddressBytes();
-            var number = (uint)(asked[0] << 24 | asked[1] << 16 | asked[2] << 8 | asked[3]);
+            var number = Number(address);
             if (number == last)
             {
                 return "broadcast";
@@ -116,6 +114,8 @@ public sealed class StaticRouting : IPacketRouting
 
         return "unicast";
     }
+
+    private static uint Number(IPAddress v4) => System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(v4.GetAddressBytes());
 
     /// <summary>The network an address belongs to (IPNetwork refuses a base address with host bits set).</summary>
     private static IPNetwork NetworkOf(IPAddress address, int prefixLength)

@@ -86,6 +86,18 @@ public sealed class OracleApiTests
         }));
     }
 
+    [TestCase("10.77.2.254", "local")]
+    [TestCase("10.77.2.255", "broadcast")]
+    [TestCase("10.77.2.10", "unicast")]
+    [TestCase("198.51.100.7", "unicast")]
+    [TestCase("10.77.2.0", null)]
+    [TestCase("2001:db8::1", null)]
+    public void TheRouteTypeOfAnAddressIsWhatTheFirewallsLocalTableSays(string address, string? type)
+    {
+        var routing = new StaticRouting().WithInterface("dmz", System.Net.IPAddress.Parse("10.77.2.254"), 24);
+        Assert.That(((IPacketRouting)routing).AddressType(System.Net.IPAddress.Parse(address)), Is.EqualTo(type));
+    }
+
     [Test]
     public void WhatManagersGenerateIsModelledExceptTheUntranslatedPlaceholder()
     {
