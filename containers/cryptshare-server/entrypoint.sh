@@ -22,8 +22,15 @@ fail() {
 }
 
 # 1. The host firewall first: no service listens before its rules are in force.
+#    CTT_HOST_FIREWALL_FORMAT says what the file holds: statements (of the input chain, the
+#    default), ruleset (a whole nft ruleset) or iptables (iptables-save output).
 if [ -s /etc/ctt/host-firewall.rules ]; then
-  if ! message=$(ctt-host-firewall /etc/ctt/host-firewall.rules 2>&1); then
+  case ${CTT_HOST_FIREWALL_FORMAT:-statements} in
+    ruleset) format=(--ruleset) ;;
+    iptables) format=(--iptables) ;;
+    *) format=() ;;
+  esac
+  if ! message=$(ctt-host-firewall "${format[@]}" /etc/ctt/host-firewall.rules 2>&1); then
     fail "nft rejected the host firewall rules; no service started:
 $message"
   fi

@@ -42,8 +42,14 @@ done
 ip route del default 2>/dev/null || true
 # docker-compose.yml names a rule set to load once the interfaces carry their zone names (the
 # harness loads its own with ctt-load instead). If nft rejects it, the firewall stops: still closed.
+# An iptables-save file (*table sections closed by COMMIT) is loaded by iptables-restore, as the
+# harness's live firewall loads it.
 if [ -n "${CTT_RULESET:-}" ]; then
-  ctt-load "$CTT_RULESET" || { echo "firewall: $CTT_RULESET was not loaded; stopping fail-closed" >&2; exit 65; }
+  format=()
+  if grep -qE '^\*(filter|nat|mangle|raw|security)[[:space:]]*$' -- "$CTT_RULESET" && grep -qxE 'COMMIT[[:space:]]*' -- "$CTT_RULESET"; then
+    format=(--iptables)
+  fi
+  ctt-load "${format[@]}" "$CTT_RULESET" || { echo "firewall: $CTT_RULESET was not loaded; stopping fail-closed" >&2; exit 65; }
   echo "firewall: loaded $CTT_RULESET"
 fi
 

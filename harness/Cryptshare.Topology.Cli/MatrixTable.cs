@@ -110,7 +110,10 @@ internal static class MatrixTable
         return matches ? $"[{colour}]{word}[/]" : $"[bold red]{word} ✗[/]";
     }
 
-    /// <summary>The rule as people know it: its comment, else its text; a policy as "policy drop".</summary>
+    /// <summary>
+    /// The rule as people know it: its line in the user's file where known (else the kernel's handle),
+    /// then its comment, else its text; a policy as "forward policy drop" (short enough to stay whole).
+    /// </summary>
     public static string RuleName(ReportedRule? reported, int length = 40)
     {
         if (reported?.Rule is not { } rule)
@@ -118,7 +121,8 @@ internal static class MatrixTable
             return "–";
         }
 
-        var name = rule.Handle is null ? $"{rule.Chain} {rule.Text}" : $"#{rule.Handle} {rule.Comment ?? rule.Text}";
+        var line = reported.Location is { } location && location.LastIndexOf(':') is > 0 and var colon ? $"line {location[(colon + 1)..]} " : null;
+        var name = rule.Handle is null ? $"{rule.Chain} {rule.Text}" : $"{line ?? $"#{rule.Handle} "}{rule.Comment ?? rule.Text}";
         return Shorten(name, length);
     }
 

@@ -22,14 +22,11 @@ public sealed record MatrixInputs(TopologyDefinition Topology, FlowCatalog Catal
     public static string LibraryFolder => Path.Combine(RepositoryLayout.Fixtures, "rulesets");
 
     /// <summary>Every rule set of the library (fixtures/rulesets), in file-name order.</summary>
-    public static IReadOnlyList<string> LibraryRuleSetPaths() =>
-        Directory.EnumerateFiles(LibraryFolder, "*" + RuleSetLoader.RuleSetExtension)
-            .Where(f => !f.EndsWith(RuleSetLoader.HostFirewallSuffix, StringComparison.Ordinal))
-            .Order(StringComparer.Ordinal)
-            .ToList();
+    public static IReadOnlyList<string> LibraryRuleSetPaths() => RuleSetLoader.LibraryFiles(LibraryFolder);
 
-    /// <summary>Whether any rule set is an iptables-save export, which is translated in the firewall image (that takes the engine).</summary>
-    public bool NeedsTranslation => RuleSets.Any(r => IptablesTranslator.LooksLikeIptablesSave(r.Text));
+    /// <summary>Whether any rule set (or host firewall) is an iptables-save export not yet translated, which is done in the firewall image (that takes the engine).</summary>
+    public bool NeedsTranslation => RuleSets.Any(r => (r.SavedText is null && IptablesTranslator.LooksLikeIptablesSave(r.Text))
+        || (r.HostFirewallSavedText is null && r.HostFormat == HostFirewallFormat.IptablesSave));
 
     /// <summary>
     /// Loads the topology (default: the default topology), the catalog and each rule set (default:
@@ -71,27 +68,29 @@ public sealed record MatrixInputs(TopologyDefinition Topology, FlowCatalog Catal
         foreach (var ruleSet in RuleSets)
         {
             var loaded = ruleSet;
-            if (IptablesTranslator.LooksLikeIptablesSave(ruleSet.Text))
+            if (ruleSet.SavedText is null && IptablesTranslator.LooksLikeIptablesSave(ruleSet.Text))
             {
-                var translation = await preflight.TranslateIptablesAsync(ruleSet.Text, ruleSet.SourceFile, ct);
-                warn($"{ruleSet.SourceFile}: iptables-save format, translated to nftables by iptables-restore-translate");
-                foreach (var rule in translation.Untranslated)
-                {
-                    warn($"{ruleSet.SourceFile}:{rule.Line}: not translated, left out of the test: {rule.Rule}");
-                }
-
+                // The firewall loads the file with iptables-restore, as the customer's box does; the oracle reads its translation.
+                await preflight.CheckIptablesAsync(ruleSet.Text, ruleSet.SourceFile, ct);
+                var translation = await TranslateAsync(preflight, ruleSet.Text, ruleSet.SourceFile, warn, ct);
                 loaded = ruleSet with { Text = translation.NftText, SavedText = ruleSet.Text };
             }
 
             await preflight.CheckAsync(loaded, ct: ct);
             if (ruleSet.HostFirewall is { } host)
             {
-                var hostFile = RuleSetLoader.CompanionFile(ruleSet.SourceFile, RuleSetLoader.HostFirewallSuffix);
-                await preflight.CheckHostFirewallAsync(host, hostFile, ct);
-                if (RuleSetFormat.IsWholeRuleset(host))
+                var hostFile = ruleSet.HostFirewallFile ?? RuleSetLoader.CompanionFile(ruleSet.SourceFile, RuleSetLoader.HostFirewallSuffix);
+                if (ruleSet.HostFormat == HostFirewallFormat.IptablesSave && ruleSet.HostFirewallSavedText is null)
                 {
-                    throw new InputException(hostFile, RuleSetFormat.FirstTableLine(host),
-                        "a whole ruleset (tables of its own) as the server's firewall is valid nftables, but the server loads only the statements of its input chain so far; give those (the fragment format of fixtures/rulesets/10-host-firewall.host.nft)");
+                    // The server loads the file with iptables-restore; the oracle reads its translation.
+                    await preflight.CheckIptablesAsync(host, hostFile, ct);
+                    var translation = await TranslateAsync(preflight, host, hostFile, warn, ct);
+                    loaded = loaded with { HostFirewall = translation.NftText, HostFirewallSavedText = host };
+                    await preflight.CheckHostFirewallAsync(translation.NftText, hostFile, ct);
+                }
+                else
+                {
+                    await preflight.CheckHostFirewallAsync(host, hostFile, ct);
                 }
             }
 
@@ -99,6 +98,21 @@ public sealed record MatrixInputs(TopologyDefinition Topology, FlowCatalog Catal
         }
 
         return this with { RuleSets = checkedSets };
+    }
+
+    /// <summary>An iptables-save file translated for the oracle, with a warning for each rule the translator could not express.</summary>
+    private static async Task<IptablesTranslation> TranslateAsync(RuleSetPreflight preflight, string text, string file, Action<string> warn, CancellationToken ct)
+    {
+        var translation = await preflight.TranslateIptablesAsync(text, file, ct);
+        warn($"{file}: iptables-save format, loaded by iptables-restore; the oracle reads its translation by iptables-restore-translate");
+        foreach (var rule in translation.Untranslated)
+        {
+            warn(rule.NoVerdictEffect
+                ? $"{file}:{rule.Line}: not translated, left out (it changes no verdict): {rule.Rule}"
+                : $"{file}:{rule.Line}: not translated; the oracle predicts no flow that reaches it: {rule.Rule}");
+        }
+
+        return translation;
     }
 
     /// <summary>

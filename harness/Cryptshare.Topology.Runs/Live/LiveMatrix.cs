@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using Cryptshare.Topology.Fixtures.Engine;
+using Cryptshare.Topology.Fixtures.Firewall;
 using Cryptshare.Topology.Fixtures.Progress;
 using Cryptshare.Topology.Fixtures.Topology;
 using Cryptshare.Topology.Flows;
@@ -30,6 +31,9 @@ public sealed class LiveMatrix : IAsyncDisposable
     private static readonly TimeSpan TraceReadPause = TimeSpan.FromMilliseconds(100);
 
     private readonly RunWatch _watch;
+
+    /// <summary>nft that parses the translation of an iptables-save rule set for the oracle (made on first need).</summary>
+    private NftRuleSetParser? _parser;
 
     private LiveMatrix(LiveTopology topology, EngineWatch engine)
     {
@@ -94,11 +98,32 @@ public sealed class LiveMatrix : IAsyncDisposable
     /// <summary>Step: the probe cases of a rule set on this topology.</summary>
     public IReadOnlyList<ProbeCase> Plan(RuleSet ruleSet) => MatrixPlanner.Plan(Definition, Catalog, ruleSet);
 
-    /// <summary>Step: the rules in force, read back from nft, and the oracle that predicts from them.</summary>
+    /// <summary>
+    /// Step: the rules in force, read back from nft, and the oracle that predicts from them. An
+    /// iptables-save file (the perimeter's or the server's) is in the kernel as iptables-restore
+    /// made it, with matches nft lists as <c>xt</c>: the oracle reads its translation instead,
+    /// parsed by nft as <c>analyze</c> parses it, and the kernel's rules are named as the
+    /// translation's rules written on the same line of the file (<see cref="IptablesKernelRules"/>).
+    /// </summary>
     public async Task<RulesInForce> ReadRulesAsync(CancellationToken ct = default)
     {
         var rules = await Topology.ReadRulesAsync(ct);
-        return new RulesInForce(rules, MatrixOracle.For(Definition, rules.FirewallJson, rules.HostFirewallJson));
+        if (Topology.Current is not { } ruleSet || (ruleSet.SavedText is null && ruleSet.HostFirewallSavedText is null))
+        {
+            return new RulesInForce(rules, MatrixOracle.For(Definition, rules.FirewallJson, rules.HostFirewallJson));
+        }
+
+        _parser ??= NftRuleSetParser.Best();
+        var parsed = await _parser.ParseAsync(ruleSet, Definition, ct);
+        var firewallJson = ruleSet.SavedText is null ? rules.FirewallJson : parsed.FirewallJson;
+        var hostJson = ruleSet.HostFirewallSavedText is null || rules.HostFirewallJson is null ? rules.HostFirewallJson : parsed.HostFirewallJson;
+        return new RulesInForce(rules, MatrixOracle.For(Definition, firewallJson, hostJson))
+        {
+            FirewallNames = ruleSet.SavedText is { } saved ? IptablesKernelRules.Of(saved, ruleSet.Text, rules.FirewallJson, parsed.FirewallJson) : null,
+            HostNames = ruleSet.HostFirewallSavedText is { } hostSaved && rules.HostFirewallJson is { } hostKernel && parsed.HostFirewallJson is { } hostParsed
+                ? IptablesKernelRules.Of(hostSaved, ruleSet.HostFirewall!, hostKernel, hostParsed)
+                : null,
+        };
     }
 
     /// <summary>Step: probe every case (one batch per source host, all sources at once); <paramref name="probed"/> hears each finished batch's size.</summary>
@@ -125,12 +150,13 @@ public sealed class LiveMatrix : IAsyncDisposable
     }
 
     /// <summary>Step: each observation with the oracle's prediction and the rule the kernel applied.</summary>
-    public static IReadOnlyList<AttributedOutcome> Attribute(IReadOnlyList<ProbeOutcome> outcomes, MatrixOracle oracle, KernelAttribution kernel) =>
+    /// <summary>The kernel's rules are named as the oracle names them where an iptables-save file was loaded (<see cref="RulesInForce.KernelName"/>).</summary>
+    public static IReadOnlyList<AttributedOutcome> Attribute(IReadOnlyList<ProbeOutcome> outcomes, RulesInForce inForce, KernelAttribution kernel) =>
         outcomes.Select(o =>
         {
             var connection = MatrixOracle.ConnectionOf(o.Case);
             var decision = kernel.Attribute(connection, out var why);
-            return new AttributedOutcome(o, oracle.Predict(connection), decision, why);
+            return new AttributedOutcome(o, inForce.Oracle.Predict(connection), decision is null ? null : decision with { Rule = inForce.KernelName(decision) }, why);
         }).ToList();
 
     /// <summary>One rule set: apply, plan, read the rules in force, probe, attribute; reported as one phase (swap, then probes done of total).</summary>
@@ -144,7 +170,7 @@ public sealed class LiveMatrix : IAsyncDisposable
         var outcomes = await ProbeAsync(cases, ct, batch => phase.Step(steps: batch));
         phase.Note("reading the kernel's trace");
         var kernel = await ReadTraceAsync(cases, inForce.Rules, ct);
-        var run = new RuleSetRun(ruleSet, Attribute(outcomes, inForce.Oracle, kernel));
+        var run = new RuleSetRun(ruleSet, Attribute(outcomes, inForce, kernel));
         phase.Finish(Summary(run, cases.Count));
         return run;
     }
@@ -206,6 +232,11 @@ public sealed class LiveMatrix : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_parser is not null)
+        {
+            await _parser.DisposeAsync();
+        }
+
         await _watch.DisposeAsync();
         await Topology.DisposeAsync();
     }
@@ -300,7 +331,7 @@ public sealed class LiveMatrix : IAsyncDisposable
                 await _watch.LookAsync(suspects, repetition, ruleSet.Name, progress, ct);
                 var observed = outcomes.ToDictionary(o => o.Case, o => o, (IEqualityComparer<ProbeCase>)ReferenceEqualityComparer.Instance);
                 var all = cases.Select(c => _watch.Involved(c) is { } failed ? _watch.NotTested(c, failed, repetition, ruleSet.Name) : observed[c]).ToList();
-                var run = new RuleSetRun(ruleSet, Attribute(all, inForce.Oracle, kernel));
+                var run = new RuleSetRun(ruleSet, Attribute(all, inForce, kernel));
                 phase.Finish(Summary(run, cases.Count));
                 return run;
             }
@@ -323,8 +354,20 @@ public sealed class LiveMatrix : IAsyncDisposable
     }
 }
 
-/// <summary>The rules in force as nft's JSON, and the oracle that predicts from them.</summary>
-public sealed record RulesInForce(AppliedRules Rules, MatrixOracle Oracle);
+/// <summary>
+/// The rules in force as nft's JSON, and the oracle that predicts from them; where an iptables-save
+/// file was loaded by iptables-restore, how the kernel's rules are named as the oracle names them.
+/// </summary>
+public sealed record RulesInForce(AppliedRules Rules, MatrixOracle Oracle)
+{
+    public IptablesKernelRules? FirewallNames { get; init; }
+
+    public IptablesKernelRules? HostNames { get; init; }
+
+    /// <summary>The rule the kernel applied, as the oracle names it (the translation's rule on the same line of the file).</summary>
+    public RuleReference? KernelName(KernelDecision decision) =>
+        (decision.Hop == Hops.Host ? HostNames : FirewallNames) is { } names ? names.Name(decision.Rule) : decision.Rule;
+}
 
 /// <summary>
 /// A probed case with the oracle's prediction and the kernel's decision (null when the trace has no

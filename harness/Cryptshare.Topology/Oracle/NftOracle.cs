@@ -98,6 +98,7 @@ public sealed class NftOracle
         }
 
         var fields = PacketFields.From(packet);
+        fields.Prepare(_routing, _rules.SetsCtMark);
         if (packet.Path == HookPath.Output)
         {
             _ = RunHook(Pipeline.Output, ref fields, evaluation, ref decision)

@@ -11,6 +11,13 @@ public interface IPacketRouting
 
     /// <summary>The firewall's own address on an interface in an address family (for masquerade and redirect), or null.</summary>
     IPAddress? AddressOf(string interfaceName, AddressFamily family);
+
+    /// <summary>
+    /// The kernel's route type of an address as <c>fib saddr type</c> / <c>fib daddr type</c> read it
+    /// (its local table: <c>local</c>, <c>broadcast</c>, else <c>unicast</c>), as nft's name; null when
+    /// this routing cannot tell.
+    /// </summary>
+    string? AddressType(IPAddress address) => null;
 }
 
 /// <summary>A route: delivered to the box itself, or out of an interface.</summary>
@@ -65,6 +72,50 @@ public sealed class StaticRouting : IPacketRouting
 
     public IPAddress? AddressOf(string interfaceName, AddressFamily family) =>
         _local.Where(l => l.Interface == interfaceName && l.Address.AddressFamily == family).Select(l => l.Address).FirstOrDefault();
+
+    /// <summary>
+    /// IPv4 only: the kernel's local table holds the firewall's own addresses (<c>local</c>) and the
+    /// broadcast address of each network it is on (<c>broadcast</c>); any other address is
+    /// <c>unicast</c>. A network's own base address is left unknown (kernels differ on whether it
+    /// is a broadcast route).
+    /// </summary>
+    public string? AddressType(IPAddress address)
+    {
+        if (address.AddressFamily != AddressFamily.InterNetwork)
+        {
+            return null;
+        }
+
+        if (_local.Any(l => l.Address.Equals(address)))
+        {
+            return "local";
+        }
+
+        foreach (var (network, name) in _routes.Where(r => r.Network.BaseAddress.AddressFamily == AddressFamily.InterNetwork && r.Network.PrefixLength < 31))
+        {
+            if (!_local.Any(l => l.Interface == name && network.Contains(l.Address)) || !network.Contains(address))
+            {
+                continue;
+            }
+
+            var value = Number(network.BaseAddress);
+            var last = value | (uint.MaxValue >> network.PrefixLength);
+            var number = Number(address);
+            if (number == last)
+            {
+                return "broadcast";
+            }
+
+            if (number == value)
+            {
+                return null;
+            }
+        }
+
+        return "unicast";
+    }
+
+    private static uint Number(IPAddress v4) => System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(v4.GetAddressBytes());
 
     /// <summary>The network an address belongs to (IPNetwork refuses a base address with host bits set).</summary>
     private static IPNetwork NetworkOf(IPAddress address, int prefixLength)

@@ -33,6 +33,13 @@ public sealed class RuleFacts
     public bool IsAboutDestinationPort(int port) =>
         _constraints.Values[(int)IndexDimension.DestinationPort] is { } ports && ports.Contains((ulong)port);
 
+    /// <summary>The rule has a source-port condition that admits <paramref name="port"/>.</summary>
+    public bool IsAboutSourcePort(int port) =>
+        _constraints.Values[(int)IndexDimension.SourcePort] is { } ports && ports.Contains((ulong)port);
+
+    /// <summary>The rule has a destination-port condition of any value.</summary>
+    public bool IsAboutAnyDestinationPort => _constraints.Values[(int)IndexDimension.DestinationPort] is not null;
+
     /// <summary>The rule has a ct state condition that admits established packets (the return-traffic rule).</summary>
     public bool IsAboutEstablished =>
         _constraints.Values[(int)IndexDimension.CtState] is { } states && states.Contains(PacketFields.CtEstablished);

@@ -20,7 +20,10 @@ public sealed class DiagnosisContext
             Perimeter = RuleSetRules.Perimeter(Path.GetFileName(ruleSet.SourceFile), ruleSet.Text, parsed.Firewall, ruleSet.SavedText);
             if (ruleSet.HostFirewall is { } host && parsed.HostFirewall is { } hostJson)
             {
-                HostFirewall = RuleSetRules.HostFirewall(ruleSet.Name + RuleSetLoader.HostFirewallSuffix, host, hostJson);
+                var hostFile = Path.GetFileName(ruleSet.HostFirewallFile) ?? ruleSet.Name + RuleSetLoader.HostFirewallSuffix;
+                HostFirewall = ruleSet.HostFormat == HostFirewallFormat.InputChainStatements
+                    ? RuleSetRules.HostFirewall(hostFile, host, hostJson)
+                    : RuleSetRules.Perimeter(hostFile, host, hostJson, ruleSet.HostFirewallSavedText);
             }
 
             if (topology is not null)
@@ -58,6 +61,11 @@ public sealed class DiagnosisContext
             if (rules?.Locate(rule.Rule) is { Line: { } line })
             {
                 return rule with { Location = $"{rules.File}:{line}" };
+            }
+
+            if (rules?.DefinesTable(rule.Rule.Table) == true && rules.PolicyLine(rule.Rule) is { } policyLine)
+            {
+                return rule with { Location = $"{rules.File}:{policyLine}" };
             }
         }
 

@@ -26,6 +26,7 @@ public static class FixAdvisor
     private static readonly Func<FlowUnderDiagnosis, Hint?>[] BlockedHints =
     [
         MissingReturnRule,
+        PortInTheSourceColumn,
         WrongPortOpened,
         HostFirewallRefuses,
         RefusedBeforeAccepted,
@@ -131,6 +132,26 @@ public static class FixAdvisor
         }
 
         return new Hint("every flow of this rule set is refused; the usual cause is a missing return-traffic rule: check for `ct state established,related accept` (iptables: `-m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`) at the top of the forward chain", []);
+    }
+
+    /// <summary>
+    /// A rule for the flow's zone accepts the flow's port as a source port (iptables <c>--sport</c>,
+    /// nft <c>tcp sport</c>) and no rule accepts it as a destination port: the port was written in the
+    /// wrong column (in Shorewall's rules file, a stray <c>-</c> in DPORT moves the port to SPORT).
+    /// </summary>
+    private static Hint? PortInTheSourceColumn(FlowUnderDiagnosis flow)
+    {
+        var port = flow.Flow.Port;
+        if (flow.Context.Perimeter is not { } perimeter || perimeter.Accepting(port).Any(r => r.Facts.NamesInputInterface(flow.SourceInterface))
+            || perimeter.AcceptingFromSourcePort(port).FirstOrDefault() is not { } opener)
+        {
+            return null;
+        }
+
+        var (wrong, right) = perimeter.IsIptablesSave ? ($"--sport {port}", $"--dport {port}") : ($"tcp sport {port}", $"tcp dport {port}");
+        var shorewall = perimeter.IsIptablesSave ? " (in Shorewall's rules file, a `-` in the DPORT column moves the port to SPORT)" : string.Empty;
+        return new Hint($"{perimeter.Describe(opener)} accepts {wrong}, the port the connection comes from, not the one it goes to: the port is in the source-port column{shorewall}",
+            FixChanges.SourcePortToDestination(perimeter, opener, port, wrong, right));
     }
 
     /// <summary>The rule set opens the documentation's or the default port, and the service listens on another (LDAPS 686 vs 636, a moved admin port).</summary>

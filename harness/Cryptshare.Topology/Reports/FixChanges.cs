@@ -104,6 +104,18 @@ public static class FixChanges
         ];
     }
 
+    /// <summary>The rule that names the port as its source port, with it as the destination port instead.</summary>
+    public static IReadOnlyList<ProposedChange> SourcePortToDestination(RuleSetRules perimeter, LocatedRule opener, int port, string wrong, string right)
+    {
+        var rule = opener.Facts.Rule;
+        var where = opener.Line is { } line ? $"{perimeter.File}:{line}" : perimeter.Describe(opener);
+        return
+        [
+            new ProposedChange(Hops.Firewall, edit => edit.Expression(rule) is { } expression && SourcePortToDestination(expression, port),
+                $"on {where}, write `{right}` instead of `{wrong}`"),
+        ];
+    }
+
     /// <summary>For an exposed flow from the internet: the accepting rule without the source's interface in its input-interface set (nftables only: an iptables rule names one interface).</summary>
     public static IReadOnlyList<ProposedChange> TakeOutInputInterface(FlowUnderDiagnosis flow)
     {
@@ -169,6 +181,20 @@ public static class FixChanges
                     }
 
                     break;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool SourcePortToDestination(JsonArray expression, int port)
+    {
+        foreach (var match in Matches(expression).Where(m => m["left"] is JsonObject o && o["payload"] is JsonObject payload && payload["field"]?.GetValue<string>() == "sport"))
+        {
+            if (match["right"] is JsonValue value && value.TryGetValue<int>(out var single) && single == port)
+            {
+                match["left"]!["payload"]!["field"] = "dport";
+                return true;
             }
         }
 

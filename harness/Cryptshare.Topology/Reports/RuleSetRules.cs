@@ -17,6 +17,7 @@ public sealed class RuleSetRules
 {
     private readonly NftOracle _compiled;
     private readonly IReadOnlyList<LocatedRule> _rules;
+    private readonly RuleLines _lines;
     private readonly string _json;
     private NftJsonEdit? _structure;
     private IReadOnlyDictionary<(string Family, string Table, string Chain), HashSet<string>>? _hooks;
@@ -28,6 +29,7 @@ public sealed class RuleSetRules
         IsIptablesSave = iptables;
         _json = nftJson;
         _compiled = compiled;
+        _lines = lines;
         _rules = compiled.RuleFacts
             .GroupBy(f => (f.Rule.Family, f.Rule.Table, f.Rule.Chain))
             .SelectMany(chain => chain.Select((facts, i) => new LocatedRule(facts, lines.LineOf(facts.Rule.Family, facts.Rule.Table, facts.Rule.Chain, i))))
@@ -76,6 +78,10 @@ public sealed class RuleSetRules
     public LocatedRule? Locate(RuleReference? rule) =>
         rule?.Handle is null ? null : _rules.FirstOrDefault(r => RuleReference.Same(r.Facts.Rule, rule));
 
+    /// <summary>The line that sets a base chain's policy, for a deciding policy (a reference without handle); null where the file does not say.</summary>
+    public int? PolicyLine(RuleReference? rule) =>
+        rule is { Handle: null } && rule.Text.StartsWith("policy", StringComparison.Ordinal) ? _lines.PolicyLineOf(rule.Family, rule.Table, rule.Chain) : null;
+
     /// <summary>The first rule of a chain in the file, or null when the chain has none.</summary>
     public LocatedRule? FirstIn(string family, string table, string chain) =>
         _rules.FirstOrDefault(r => r.Facts.Rule.Family == family && r.Facts.Rule.Table == table && r.Facts.Rule.Chain == chain);
@@ -90,6 +96,13 @@ public sealed class RuleSetRules
 
     /// <summary>Rules that accept traffic to a destination port (a port condition that admits it), in file order.</summary>
     public IEnumerable<LocatedRule> Accepting(int port) => _rules.Where(r => r.Facts.Accepts && r.Facts.IsAboutDestinationPort(port));
+
+    /// <summary>
+    /// Rules that accept traffic from a source port and say nothing about the destination port: the
+    /// port written in the wrong column (iptables' <c>--sport</c> for <c>--dport</c>).
+    /// </summary>
+    public IEnumerable<LocatedRule> AcceptingFromSourcePort(int port) =>
+        _rules.Where(r => r.Facts.Accepts && r.Facts.IsAboutSourcePort(port) && !r.Facts.IsAboutAnyDestinationPort);
 
     /// <summary>Rules that drop or reject traffic to a destination port, in file order.</summary>
     public IEnumerable<LocatedRule> Refusing(int port) => _rules.Where(r => r.Facts.Refuses && r.Facts.IsAboutDestinationPort(port));

@@ -10,6 +10,7 @@ namespace Cryptshare.Topology.RuleSets;
 public sealed class RuleLines
 {
     private readonly Dictionary<(string Family, string Table, string Chain), List<int>> _lines = [];
+    private readonly Dictionary<(string Family, string Table, string Chain), int> _policies = [];
 
     private RuleLines()
     {
@@ -18,6 +19,14 @@ public sealed class RuleLines
     /// <summary>The 1-based line of a chain's rule at <paramref name="index"/> (0-based, as nft lists it); null when the file does not say.</summary>
     public int? LineOf(string family, string table, string chain, int index) =>
         _lines.TryGetValue((family, table, chain), out var lines) && index >= 0 && index < lines.Count && lines[index] > 0 ? lines[index] : null;
+
+    /// <summary>The 1-based line that sets a base chain's policy (<c>policy drop;</c>, iptables-save's <c>:FORWARD DROP</c>); null when the file does not say.</summary>
+    public int? PolicyLineOf(string family, string table, string chain) =>
+        _policies.TryGetValue((family, table, chain), out var line) ? line : null;
+
+    /// <summary>Every chain the file gives rules, with each rule's line in order (0 where the file does not say).</summary>
+    public IEnumerable<((string Family, string Table, string Chain) Chain, IReadOnlyList<int> Lines)> Chains =>
+        _lines.Select(pair => (pair.Key, (IReadOnlyList<int>)pair.Value));
 
     /// <summary>How many rules the file gives a chain.</summary>
     public int CountOf(string family, string table, string chain) => _lines.TryGetValue((family, table, chain), out var lines) ? lines.Count : 0;
@@ -55,6 +64,10 @@ public sealed class RuleLines
             {
                 found.Rules(family!, table!, chain!).Add(i + 1);
             }
+            else if (chainDepth == atStart && Array.IndexOf(words, "policy") is >= 0 and var at && at + 1 < words.Length && words[at + 1].TrimEnd(';') is "accept" or "drop")
+            {
+                found._policies[(family!, table!, chain!)] = i + 1;
+            }
             else if (tableDepth is null && words.Length >= 4 && words[0] is "add" or "insert" && words[1] == "rule")
             {
                 // add rule [family] table chain statement…; insert puts it first (position/handle: not followed).
@@ -89,16 +102,33 @@ public sealed class RuleLines
     }
 
     /// <summary>
-    /// An iptables-save file through its translation: every <c>-A CHAIN …</c> line of the file is
-    /// one line of the translation, in order (<c>add rule ip TABLE CHAIN …</c>, or a
-    /// <c># -t TABLE -A CHAIN …</c> comment for a rule the translator could not express, which is in
-    /// no chain), so the k-th rule of a chain is placed on the line of the customer's file that wrote
-    /// it. The file's comment header and its <c>*table</c> and <c>:CHAIN</c> lines do not shift
-    /// anything. When the two do not pair up (a translation of another file), no line is claimed.
+    /// An iptables-save file as iptables-restore loads it into the kernel (the nf_tables backend):
+    /// every <c>-A CHAIN …</c> line of a <c>*TABLE</c> section is the next rule of chain CHAIN of
+    /// table <c>ip TABLE</c>, none left out, so the k-th rule the kernel lists in a chain is the
+    /// k-th line that appended to it.
     /// </summary>
-    public static RuleLines OfIptablesSave(string saved, string translation)
+    public static RuleLines OfIptablesRestore(string saved)
+    {
+        var found = new RuleLines();
+        var (written, policies) = SavedLines(saved);
+        foreach (var (table, chain, line) in written)
+        {
+            found.Rules("ip", table, chain).Add(line);
+        }
+
+        foreach (var (table, chain, line) in policies)
+        {
+            found._policies[("ip", table, chain)] = line;
+        }
+
+        return found;
+    }
+
+    /// <summary>The <c>-A CHAIN</c> lines and the <c>:CHAIN POLICY</c> lines of an iptables-save file, with their table and 1-based line, in order.</summary>
+    private static (List<(string Table, string Chain, int Line)> Written, List<(string Table, string Chain, int Line)> Policies) SavedLines(string saved)
     {
         var written = new List<(string Table, string Chain, int Line)>();
+        var policies = new List<(string Table, string Chain, int Line)>();
         string? table = null;
         var lines = saved.Split('\n');
         for (var i = 0; i < lines.Length; i++)
@@ -108,12 +138,30 @@ public sealed class RuleLines
             {
                 table = line[1..].Trim();
             }
+            else if (table is not null && line.StartsWith(':') && line.Split(' ', StringSplitOptions.RemoveEmptyEntries) is [var name, "ACCEPT" or "DROP", ..])
+            {
+                policies.Add((table, name[1..], i + 1));
+            }
             else if (table is not null && line.StartsWith("-A ", StringComparison.Ordinal) && line.Split(' ', StringSplitOptions.RemoveEmptyEntries) is { Length: >= 2 } words)
             {
                 written.Add((table, words[1], i + 1));
             }
         }
 
+        return (written, policies);
+    }
+
+    /// <summary>
+    /// An iptables-save file through its translation: every <c>-A CHAIN …</c> line of the file is
+    /// one line of the translation, in order (<c>add rule ip TABLE CHAIN …</c>, or a
+    /// <c># -t TABLE -A CHAIN …</c> comment for a rule the translator could not express, which is in
+    /// no chain), so the k-th rule of a chain is placed on the line of the customer's file that wrote
+    /// it. The file's comment header and its <c>*table</c> and <c>:CHAIN</c> lines do not shift
+    /// anything. When the two do not pair up (a translation of another file), no line is claimed.
+    /// </summary>
+    public static RuleLines OfIptablesSave(string saved, string translation)
+    {
+        var (written, policies) = SavedLines(saved);
         var found = new RuleLines();
         var k = 0;
         foreach (var line in translation.Split('\n').Select(l => l.Trim()))
@@ -126,7 +174,7 @@ public sealed class RuleLines
                 continue;
             }
 
-            var (ruleTable, ruleChain) = translated ? (words[3], words[4]) : (words[2], words[4]);
+            var (ruleTable, ruleChain) = translated ? (words[3], IptablesTranslationRepair.Restore(words[4])) : (words[2], words[4]);
             if (k >= written.Count || written[k].Table != ruleTable || written[k].Chain != ruleChain)
             {
                 return new RuleLines();
@@ -140,7 +188,19 @@ public sealed class RuleLines
             k++;
         }
 
-        return k == written.Count ? found : new RuleLines();
+        if (k != written.Count)
+        {
+            return new RuleLines();
+        }
+
+        // iptables-save's tables are of the ip family in the translation (ip6tables-save's of ip6).
+        var family = translation.Contains("add table ip6 ", StringComparison.Ordinal) ? "ip6" : "ip";
+        foreach (var (policyTable, policyChain, line) in policies)
+        {
+            found._policies[(family, policyTable, policyChain)] = line;
+        }
+
+        return found;
     }
 
     /// <summary>

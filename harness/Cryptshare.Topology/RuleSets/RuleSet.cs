@@ -44,6 +44,23 @@ public sealed record RuleSet(
     /// </summary>
     public string? SavedText { get; init; }
 
+    /// <summary>The server's host firewall file (<c>NAME.host.nft</c> or <c>NAME.host.rules</c>), when the rule set has one.</summary>
+    public string? HostFirewallFile { get; init; }
+
+    /// <summary>
+    /// The host firewall's iptables-save file as the customer sent it, when <see cref="HostFirewall"/>
+    /// is its nftables translation (what the oracle reads); the server loads this one with
+    /// iptables-restore. Null for nftables input.
+    /// </summary>
+    public string? HostFirewallSavedText { get; init; }
+
+    /// <summary>How the server loads its host firewall (null without one).</summary>
+    public HostFirewallFormat? HostFormat =>
+        HostFirewall is null ? null : HostFirewallSavedText is not null ? HostFirewallFormat.IptablesSave : RuleSetFormat.OfHostFirewall(HostFirewall);
+
+    /// <summary>The host firewall as the customer sent it, which the server loads: the iptables-save file, or the nftables text.</summary>
+    public string? HostFirewallAsSent => HostFirewallSavedText ?? HostFirewall;
+
     public static string Key(string flowId, string fromRole) => $"{flowId}/{fromRole}";
 
     /// <summary>Without includes, the hash the history has always had: text, NUL, host firewall.</summary>

@@ -5,22 +5,38 @@ using Cryptshare.Topology.Model;
 namespace Cryptshare.Topology.RuleSets;
 
 /// <summary>
-/// Loads <c>NN-name.nft</c> with its optional <c>NN-name.expect.yml</c> and
-/// <c>NN-name.host.nft</c> (the server's own firewall). The nft text itself is checked by nft when
-/// it is loaded; here only the expectation file is read, every line against the catalog.
+/// Loads <c>NN-name.nft</c> (or <c>NN-name.rules</c>, an iptables-save file) with its optional
+/// <c>NN-name.expect.yml</c> and the server's own firewall: <c>NN-name.host.nft</c> (statements of
+/// its input chain, or a whole ruleset with tables of its own) or <c>NN-name.host.rules</c>
+/// (iptables-save). The rule text itself is checked by nft when it is loaded; here only the
+/// expectation file is read, every line against the catalog.
 /// </summary>
 public static class RuleSetLoader
 {
     public const string RuleSetExtension = ".nft";
+
+    /// <summary>A rule set that is iptables-save output by its name (any name works: the sections say what a file is).</summary>
+    public const string IptablesExtension = ".rules";
+
     public const string HostFirewallSuffix = ".host.nft";
+
+    /// <summary>The server's host firewall as iptables-save output.</summary>
+    public const string IptablesHostFirewallSuffix = ".host.rules";
+
     public const string ExpectationSuffix = ".expect.yml";
+
+    private static readonly string[] HostFirewallSuffixes = [HostFirewallSuffix, IptablesHostFirewallSuffix];
 
     /// <summary>Every rule set of a library folder, in file-name order.</summary>
     public static IReadOnlyList<RuleSet> LoadLibrary(string folder, FlowCatalog catalog) =>
+        LibraryFiles(folder).Select(f => Load(f, catalog)).ToList();
+
+    /// <summary>The rule-set files of a library folder (<c>*.nft</c> and <c>*.rules</c>, host firewalls left out: each comes with its rule set), in file-name order.</summary>
+    public static IReadOnlyList<string> LibraryFiles(string folder) =>
         Directory.EnumerateFiles(folder, "*" + RuleSetExtension)
-            .Where(f => !f.EndsWith(HostFirewallSuffix, StringComparison.Ordinal))
+            .Concat(Directory.EnumerateFiles(folder, "*" + IptablesExtension))
+            .Where(f => !IsHostFirewallFile(f))
             .Order(StringComparer.Ordinal)
-            .Select(f => Load(f, catalog))
             .ToList();
 
     /// <summary>The file beside a rule set with the given suffix (".expect.yml", ".host.nft").</summary>
@@ -39,14 +55,20 @@ public static class RuleSetLoader
     public static IReadOnlyList<string> WithoutCompanionHostFirewalls(IReadOnlyList<string> paths)
     {
         var named = paths.Select(Path.GetFullPath).ToHashSet();
-        return paths.Where(p => !(IsHostFirewallFile(p) && named.Contains(Path.GetFullPath(RuleSetOfHostFirewall(p))))).ToList();
+        return paths.Where(p => !(IsHostFirewallFile(p) && RuleSetsOfHostFirewall(p).Any(r => named.Contains(Path.GetFullPath(r))))).ToList();
     }
 
     public static RuleSet Load(string path, FlowCatalog catalog)
     {
-        if (IsHostFirewallFile(path) && File.Exists(RuleSetOfHostFirewall(path)))
+        if (IsHostFirewallFile(path) && RuleSetsOfHostFirewall(path).FirstOrDefault(File.Exists) is { } ruleSetFile)
         {
-            throw new InputException(path, 0, $"the server's host firewall (statements of its input chain), not a rule set: give {Path.GetFileName(RuleSetOfHostFirewall(path))} beside it, which brings it along");
+            var what = RuleSetFormat.OfHostFirewall(ReadRuleText(path, mayBeEmpty: true)) switch
+            {
+                HostFirewallFormat.NftRuleset => "a whole ruleset",
+                HostFirewallFormat.IptablesSave => "iptables-save output",
+                _ => "statements of its input chain",
+            };
+            throw new InputException(path, 0, $"the server's host firewall ({what}), not a rule set: give {Path.GetFileName(ruleSetFile)} beside it, which brings it along");
         }
 
         var text = ReadRuleText(path);
@@ -55,16 +77,28 @@ public static class RuleSetLoader
         // the extension: 01-documented.nft → 01-documented.expect.yml; acme.rules → acme.expect.yml.
         var stem = Path.Combine(Path.GetDirectoryName(path) ?? ".", Path.GetFileNameWithoutExtension(path));
         var name = Path.GetFileName(stem);
-        var hostFile = stem + HostFirewallSuffix;
-        var hostFirewall = File.Exists(hostFile) ? ReadHostFirewall(hostFile) : null;
+        var hostFile = HostFirewallOf(stem);
+        var hostFirewall = hostFile is null ? null : ReadHostFirewall(hostFile);
         var expectFile = stem + ExpectationSuffix;
         if (!File.Exists(expectFile))
         {
-            return new RuleSet(name, path, text, null, new Dictionary<string, IPAddress>(), hostFirewall) { Includes = includes };
+            return new RuleSet(name, path, text, null, new Dictionary<string, IPAddress>(), hostFirewall) { Includes = includes, HostFirewallFile = hostFile };
         }
 
         var (expectations, via) = ReadExpectations(expectFile, File.ReadAllText(expectFile), catalog);
-        return new RuleSet(name, path, text, expectations, via, hostFirewall) { Includes = includes };
+        return new RuleSet(name, path, text, expectations, via, hostFirewall) { Includes = includes, HostFirewallFile = hostFile };
+    }
+
+    /// <summary>The host firewall file beside a rule set (its path without extension): <c>.host.nft</c> or <c>.host.rules</c>; both at once is ambiguous.</summary>
+    private static string? HostFirewallOf(string stem)
+    {
+        var found = HostFirewallSuffixes.Select(suffix => stem + suffix).Where(File.Exists).ToList();
+        return found.Count switch
+        {
+            0 => null,
+            1 => found[0],
+            _ => throw new InputException(found[1], 0, $"a second host firewall for the same rule set beside {Path.GetFileName(found[0])}: the server runs one; keep one of the two"),
+        };
     }
 
     /// <summary>
@@ -89,23 +123,33 @@ public static class RuleSetLoader
     }
 
     /// <summary>
-    /// The server's host firewall: statements of one input chain, included by the server's own
-    /// wrapper (containers/cryptshare-server/host-firewall.nft), so an include of its own is refused.
+    /// The server's host firewall: statements of one input chain (included by the server's own
+    /// wrapper, containers/cryptshare-server/host-firewall.nft), a whole ruleset, or iptables-save
+    /// output, told apart by what the file holds (<see cref="RuleSetFormat.OfHostFirewall"/>), as
+    /// for a rule set; <c>.host.rules</c> is the name for iptables-save. The server loads the one
+    /// file alone, so an include is refused.
     /// </summary>
     private static string ReadHostFirewall(string path)
     {
         var text = ReadRuleText(path, mayBeEmpty: true); // no statements: a host firewall that lets everything in
-        if (NftIncludes.Find(text) is [var include, ..])
+        if (!RuleSetFormat.IsIptablesSave(text) && NftIncludes.Find(text) is [var include, ..])
         {
-            throw new InputException(path, include.Line, $"include \"{Printable.Visible(include.Path)}\": a host firewall file holds the statements of the server's input chain; write them here instead of including them");
+            throw new InputException(path, include.Line, RuleSetFormat.IsWholeRuleset(text)
+                ? $"include \"{Printable.Visible(include.Path)}\": the server loads its host firewall file alone; write the included rules here instead"
+                : $"include \"{Printable.Visible(include.Path)}\": a host firewall file holds the statements of the server's input chain; write them here instead of including them");
         }
 
         return text;
     }
 
-    private static bool IsHostFirewallFile(string path) => path.EndsWith(HostFirewallSuffix, StringComparison.Ordinal);
+    private static bool IsHostFirewallFile(string path) => HostFirewallSuffixes.Any(suffix => path.EndsWith(suffix, StringComparison.Ordinal));
 
-    private static string RuleSetOfHostFirewall(string hostFile) => hostFile[..^HostFirewallSuffix.Length] + RuleSetExtension;
+    /// <summary>The rule-set files a host firewall file may belong to (<c>NAME.nft</c>, <c>NAME.rules</c>).</summary>
+    private static IEnumerable<string> RuleSetsOfHostFirewall(string hostFile)
+    {
+        var stem = hostFile[..^HostFirewallSuffixes.First(suffix => hostFile.EndsWith(suffix, StringComparison.Ordinal)).Length];
+        return [stem + RuleSetExtension, stem + IptablesExtension];
+    }
 
     public static (IReadOnlyDictionary<string, Verdict> Expectations, IReadOnlyDictionary<string, IPAddress> Via) ReadExpectations(
         string file, string text, FlowCatalog catalog)

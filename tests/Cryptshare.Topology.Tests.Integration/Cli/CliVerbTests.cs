@@ -25,8 +25,11 @@ public sealed class CliVerbTests
         Assert.That(result.Stderr, Does.Contain("acme.rules:13: not translated").And.Contain("-m recent"), "what iptables-restore-translate could not translate is listed with its line");
         Assert.That(result.Stdout, Does.Match(@"blocked: ldaps from (dmz|cryptshare).*port 636.*dropped"));
         Assert.That(result.Stdout, Does.Contain("acme.rules:10").And.Contain("opens 686").And.Contain("636"), "the fix names the customer's rule and the 686/636 mix-up");
-        Assert.That(result.Stdout, Does.Contain("oracle and kernel agree on every flow"),
-            "with the customer's own interface names (eth0–eth3) the oracle predicts what the kernel did");
+        // The firewall holds the file as iptables-restore loads it, the -m recent rule of line 13
+        // included, which the oracle cannot judge: the 6 flows that reach it (every one no rule
+        // before it accepts) are unpredicted, and the agreement is claimed over the other 15 only.
+        Assert.That(result.Stdout, Does.Contain("oracle and kernel agree on the 15 of 21 flows the oracle predicted"),
+            "with the customer's own interface names (eth0–eth3) the oracle predicts what the kernel did, wherever it can read the rules");
 
         using var report = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output.FullName, "report.json")));
         var flows = report.RootElement.GetProperty("ruleSets")[0].GetProperty("flows").EnumerateArray().ToList();

@@ -1,6 +1,7 @@
 using System.Net;
 using Cryptshare.Topology.Fixtures.CryptshareServer;
 using Cryptshare.Topology.Fixtures.Engine;
+using Cryptshare.Topology.RuleSets;
 using DotNet.Testcontainers.Builders;
 using DotNet.Testcontainers.Networks;
 
@@ -9,7 +10,9 @@ namespace Cryptshare.Topology.Tests.Integration.CryptshareServer;
 /// <summary>
 /// The software firewall on the server itself: rules given to the builder are in force before the
 /// services start, a later load replaces them atomically, rules nft cannot parse change nothing,
-/// and Docker's own rules in the server's network namespace survive every load.
+/// and Docker's own rules in the server's network namespace survive every load of statements. A
+/// customer's whole ruleset or iptables-save file owns the namespace and decides every packet,
+/// loopback included, while the harness's readiness check stays out of its reach.
 /// </summary>
 [TestFixture]
 [Category("Hosts")]
@@ -113,6 +116,55 @@ public sealed class HostFirewallTests
             Assert.That(after, Does.Contain("DOCKER_OUTPUT"));
             Assert.That(after, Does.Not.Contain("table inet " + CryptshareServerContainer.HostFirewallTable), "removed");
         });
+    }
+
+    [Test]
+    [Order(6)]
+    public async Task AWholeRulesetDecidesEverythingButTheHarnesssReadiness()
+    {
+        // A customer's server: input and output policy drop, no loopback rule at all.
+        const string ruleset = "table inet customer {\n\tchain input {\n\t\ttype filter hook input priority filter; policy drop;\n\t\ttcp dport 443 accept\n\t}\n"
+            + "\tchain output {\n\t\ttype filter hook output priority filter; policy drop;\n\t\tct state established accept\n\t}\n}\n";
+        await _server.LoadHostFirewallAsync(ruleset, HostFirewallFormat.NftRuleset, "server.host.nft");
+        var uiHttps = await AnswersAsync(CryptshareServerListener.UiHttps);
+        var uiHttp = await AnswersAsync(CryptshareServerListener.UiHttp);
+        var loopback = await _server.ExecAsync(["curl", "-fsS", "-o", "/dev/null", "--max-time", "2", "http://127.0.0.1:80/health"]);
+        var ready = await _server.ExecAsync(["ctt-ready"]);
+        var listed = await _server.ListHostFirewallJsonAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That(uiHttps, Is.True, "443 is let through by the customer's input chain");
+            Assert.That(uiHttp, Is.False, "80 falls to the customer's drop policy");
+            Assert.That(loopback.ExitCode, Is.Not.EqualTo(0), "loopback is the customer's to decide: its output policy drops it");
+            Assert.That(ready.ExitCode, Is.EqualTo(0), $"the readiness check does not go through the customer's rules: {ready.Stdout}{ready.Stderr}");
+            Assert.That(listed, Does.Contain("\"customer\"").And.Not.Contain(CryptshareServerContainer.HostFirewallTable), "the oracle reads the customer's tables, none of the harness's wrapper");
+        });
+
+        await _server.RemoveHostFirewallAsync();
+        Assert.That(await AnswersAsync(CryptshareServerListener.UiHttp), Is.True, "removed: 80 answers again");
+    }
+
+    [Test]
+    [Order(7)]
+    public async Task AnIptablesSaveFileIsLoadedByIptablesRestore()
+    {
+        await _server.LoadHostFirewallAsync("*filter\n:INPUT DROP [0:0]\n-A INPUT -i lo -j ACCEPT\n-A INPUT -p tcp -m multiport --dports 443,8080 -j ACCEPT\nCOMMIT\n",
+            HostFirewallFormat.IptablesSave, "server.host.rules");
+        var uiHttps = await AnswersAsync(CryptshareServerListener.UiHttps);
+        var uiHttp = await AnswersAsync(CryptshareServerListener.UiHttp);
+        var listed = await _server.ListRuleSetAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That(uiHttps, Is.True, "443 accepted by the -A INPUT rule");
+            Assert.That(uiHttp, Is.False, "80 falls to INPUT's policy DROP");
+            Assert.That(listed, Does.Contain("table ip filter").And.Contain("chain INPUT"), "iptables-restore put nftables rules into the kernel");
+        });
+
+        var refused = Assert.ThrowsAsync<HostFirewallRejectedException>(() =>
+            _server.LoadHostFirewallAsync("*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp --dport 22 -j ACEPT\nCOMMIT\n", HostFirewallFormat.IptablesSave, "server.host.rules"));
+        Assert.That(refused!.Message, Does.Contain("server.host.rules"));
+        await _server.RemoveHostFirewallAsync();
+        Assert.That(await AnswersAsync(CryptshareServerListener.UiHttp), Is.True, "removed: 80 answers again");
     }
 
     [Test]

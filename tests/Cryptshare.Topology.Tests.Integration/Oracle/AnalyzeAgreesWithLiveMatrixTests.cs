@@ -24,6 +24,9 @@ public sealed class AnalyzeAgreesWithLiveMatrixTests
 {
     private static readonly MatrixInputs Library = MatrixInputs.Load(null, MatrixInputs.LibraryRuleSetPaths());
 
+    /// <summary>The library as run and analyze prepare it (iptables-save files translated for the oracle).</summary>
+    private MatrixInputs _library = Library;
+
     private readonly Dictionary<string, RuleSetRun> _live = [];
     private readonly Dictionary<string, StaticRuleSetReport> _static = [];
 
@@ -32,19 +35,21 @@ public sealed class AnalyzeAgreesWithLiveMatrixTests
     [OneTimeSetUp]
     public async Task AnalyzeAndRunTheLibrary()
     {
+        // As run and analyze prepare them: iptables-save files translated for the oracle.
+        _library = await Library.PreflightAsync(_ => { }, CancellationToken.None);
         await using (var parser = NftRuleSetParser.Best())
         {
-            var parsed = await StaticAnalysis.ParseAsync(Library, parser, CancellationToken.None);
-            foreach (var report in StaticAnalysis.Predict(Library, parsed))
+            var parsed = await StaticAnalysis.ParseAsync(_library, parser, CancellationToken.None);
+            foreach (var report in StaticAnalysis.Predict(_library, parsed))
             {
                 _static[report.Name] = report;
             }
         }
 
-        await using var live = await LiveMatrix.StartAsync(Library.Topology, Library.Catalog);
+        await using var live = await LiveMatrix.StartAsync(_library.Topology, _library.Catalog);
         var routing = await live.CheckRoutingAsync();
         Assert.That(routing.Broken.Select(r => $"{r.Source} → {r.Destination}: {r.Observed} ({r.Detail})"), Is.Empty, "the topology's own routing");
-        foreach (var ruleSet in Library.RuleSets)
+        foreach (var ruleSet in _library.RuleSets)
         {
             _live[ruleSet.Name] = await live.RunRuleSetAsync(ruleSet);
         }
@@ -82,7 +87,7 @@ public sealed class AnalyzeAgreesWithLiveMatrixTests
     [TestCaseSource(nameof(RuleSetNames))]
     public void AnalyzeAndRunJudgeAlike(string ruleSet)
     {
-        var inputs = Library with { RuleSets = [Library.RuleSets.Single(r => r.Name == ruleSet)] };
+        var inputs = _library with { RuleSets = [_library.RuleSets.Single(r => r.Name == ruleSet)] };
         var (_, run) = RunPipeline.JudgeMatrix(new MatrixReport([_live[ruleSet].Report()], new ReportTimings(0, 0)), inputs);
         var (_, analyze) = StaticAnalysis.JudgeMatrix(new StaticMatrixReport([_static[ruleSet]], new StaticReportTimings(0, 0)), inputs);
 

@@ -1,3 +1,4 @@
+using Cryptshare.Topology.Runs;
 using Cryptshare.Topology.Fixtures.Engine;
 using Cryptshare.Topology.Fixtures.Firewall;
 using Cryptshare.Topology.Model;
@@ -25,7 +26,9 @@ public sealed class NftRuleSetParserTests
     public async Task PredictsTheLibrarysExpectations(string way)
     {
         await using var parser = Create(way);
-        foreach (var ruleSet in RuleSetLoader.LoadLibrary(Path.Combine(RepositoryLayout.Fixtures, "rulesets"), Catalog))
+        // iptables-save files (perimeters and host firewalls) are parsed as their translation, as analyze parses them.
+        var library = await new MatrixInputs(Topology, Catalog, RuleSetLoader.LoadLibrary(Path.Combine(RepositoryLayout.Fixtures, "rulesets"), Catalog)).PreflightAsync(_ => { }, CancellationToken.None);
+        foreach (var ruleSet in library.RuleSets)
         {
             var parsed = await parser.ParseAsync(ruleSet, Topology);
             Assert.That(parsed.HostFirewallJson is null, Is.EqualTo(ruleSet.HostFirewall is null), ruleSet.Name);

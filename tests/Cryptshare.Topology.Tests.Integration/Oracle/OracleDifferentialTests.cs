@@ -244,6 +244,7 @@ public sealed class OracleFixedSeedTests : OracleDifferentialBase
 
     /// <summary>Rule sets written for the lab (<c>Oracle/rulesets/</c>): the kernel facts behind a fix, each made explicit.</summary>
     [TestCase("masquerade-reply-before-nat")]
+    [TestCase("manager-constructs")]
     public Task KernelAndOracleAgreeOnAWrittenRuleSet(string name) => KernelAndOracleAgreeOnWrittenRuleSetAsync(name);
 }
 

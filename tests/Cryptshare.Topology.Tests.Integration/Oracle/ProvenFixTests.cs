@@ -158,6 +158,36 @@ public sealed class ProvenFixTests
     }
 
     [Test]
+    public async Task APortInTheSourceColumnIsNamedByItsLineAndMovedToTheDestinationColumn()
+    {
+        var line = Diagnosis("shorewall-gc-sport.rules", "global-catalog", "dmz");
+        var file = await File.ReadAllLinesAsync(Path.Combine(Customers, "shorewall-gc-sport", "shorewall-gc-sport.rules"));
+        var sport = Array.FindIndex(file, l => l.StartsWith("-A ", StringComparison.Ordinal) && l.Contains("--sport 3268", StringComparison.Ordinal)) + 1;
+        Assert.Multiple(() =>
+        {
+            Assert.That(line.Fix, Does.StartWith($"shorewall-gc-sport.rules:{sport} (\"Global Catalog\") accepts --sport 3268, the port the connection comes from"));
+            Assert.That(line.Fix, Does.Contain($"on shorewall-gc-sport.rules:{sport}, write `--dport 3268` instead of `--sport 3268`"));
+            Assert.That(line.Fix, Does.Not.Contain("no rule accepts"));
+            Assert.That(line.Proven, Is.Not.Null);
+        });
+    }
+
+    [Test]
+    public async Task TheExposingRuleOfAFirewalldRouterIsNamedByItsLine()
+    {
+        var line = Diagnosis("firewalld-gc-tls.nft", "exposure-gc-tls", "dmz");
+        var file = await File.ReadAllLinesAsync(Path.Combine(Customers, "firewalld-gc-tls", "firewalld-gc-tls.nft"));
+        var exposing = Array.FindIndex(file, l => l.Trim() == "ip saddr 10.77.2.10 tcp dport 3269 accept") + 1;
+        Assert.Multiple(() =>
+        {
+            Assert.That(exposing, Is.GreaterThan(0));
+            Assert.That(line.Rule, Does.Contain($"filter_FWD_policy_cs-to-intranet_allow #").And.Contain($"at firewalld-gc-tls.nft:{exposing}"));
+            Assert.That(line.Fix, Does.StartWith($"firewalld-gc-tls.nft:{exposing} (ip saddr 10.77.2.10 tcp dport 3269 accept) accepts more than the documented flows"));
+            Assert.That(line.Proven, Is.Not.Null);
+        });
+    }
+
+    [Test]
     public async Task EveryLineAnIptablesSaveFileIsCitedByIsTheFilesOwnAndHoldsTheRuleNamed()
     {
         var cited = 0;
@@ -172,7 +202,8 @@ public sealed class ProvenFixTests
             {
                 cited++;
                 var line = file[int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) - 1];
-                Assert.That(line, Does.StartWith("-A "), $"{match.Value} names a rule line of {name}");
+                // A rule's line (-A …), or, for a chain's policy (named by the line that sets it), its :CHAIN POLICY line.
+                Assert.That(line, Does.StartWith("-A ").Or.Match(@"^:\S+ (ACCEPT|DROP) "), $"{match.Value} names a rule or policy line of {name}");
                 if (match.Groups[2].Success && match.Groups[2].Value.StartsWith('"'))
                 {
                     Assert.That(line, Does.Contain($"--comment {match.Groups[2].Value}"), match.Value);

@@ -22,16 +22,16 @@ public sealed class PredictionCoverageTests
     [Test]
     public void AConstructTheOracleCannotReadIsCountedAndNamedByItsLine()
     {
-        // The documented rule set with a mark match as the forward chain's first rule (line 6):
-        // the oracle cannot judge a mark, so it predicts no flow that reaches that rule.
+        // The documented rule set with a rate limit as the forward chain's first rule (line 6):
+        // the oracle cannot judge a limit, so it predicts no flow that reaches that rule.
         var documented = SampleMatrix.RuleSet("01-documented");
         var lines = documented.Text.Split('\n').ToList();
         var first = lines.FindIndex(l => l.Contains("ct state established", StringComparison.Ordinal));
-        lines.Insert(first, "\t\tmeta mark 0x1 accept comment \"marked by the mangle table\"");
+        lines.Insert(first, "\t\tlimit rate 10/minute accept comment \"rate limited\"");
         var ruleSet = documented with { Text = string.Join('\n', lines) };
         var edit = new NftJsonEdit(SampleMatrix.Json("01-documented"));
         var mark = new JsonArray(
-            new JsonObject { ["match"] = new JsonObject { ["op"] = "==", ["left"] = new JsonObject { ["meta"] = new JsonObject { ["key"] = "mark" } }, ["right"] = 1 } },
+            new JsonObject { ["limit"] = new JsonObject { ["rate"] = 10, ["burst"] = 5, ["per"] = "minute" } },
             new JsonObject { ["accept"] = null });
         Assert.That(edit.InsertRule("inet", "perimeter", "forward", null, atTop: true, mark), Is.True);
         var parsed = new RuleSetJson(edit.ToString(), null);
@@ -42,6 +42,6 @@ public sealed class PredictionCoverageTests
 
         Assert.That((coverage.Predicted, coverage.Complete), Is.EqualTo((0, false)));
         Assert.That(coverage.ToString(), Does.StartWith($"oracle predicted 0 of {report.Flows.Count} flows of 01-documented; the first construct it cannot read: 01-documented.nft:{first + 1}: "));
-        Assert.That(coverage.ToString(), Does.Contain("mark"));
+        Assert.That(coverage.ToString(), Does.Contain("limit"));
     }
 }

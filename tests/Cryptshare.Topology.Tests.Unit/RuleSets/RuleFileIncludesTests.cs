@@ -143,8 +143,10 @@ public sealed class RuleFileIncludesTests
     public void AHostFirewallFileNamedBesideItsRuleSetComesAlongWithIt()
     {
         var folder = Path.Combine(RepositoryLayout.Fixtures, "rulesets");
-        var named = Directory.GetFiles(folder, "*.nft").Order(StringComparer.Ordinal).ToList();
+        // A shell's *.nft *.rules: every rule file of the library, host firewalls (.host.nft, .host.rules) included.
+        var named = Directory.GetFiles(folder, "*.nft").Concat(Directory.GetFiles(folder, "*.rules")).Order(StringComparer.Ordinal).ToList();
         Assert.That(named, Has.Some.EndsWith("10-host-firewall.host.nft"), "a shell's *.nft names the host firewall file too");
+        Assert.That(named, Has.Some.EndsWith("15-iptables-host.host.rules"), "a shell's *.rules names an iptables-save host firewall too");
         var ruleSets = RuleSetLoader.LoadAll(named, Catalog);
         Assert.That(ruleSets.Select(r => r.Name), Is.EqualTo(RuleSetLoader.LoadLibrary(folder, Catalog).Select(r => r.Name)));
         Assert.That(ruleSets.Single(r => r.Name == "10-host-firewall").HostFirewall, Is.Not.Null);

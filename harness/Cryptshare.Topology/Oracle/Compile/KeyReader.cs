@@ -29,6 +29,7 @@ internal static class KeyReader
             "payload" => Payload(property.Value, left),
             "meta" => Meta(property.Value, left),
             "ct" => Ct(property.Value, left),
+            "fib" => Fib(property.Value, left),
             _ => throw new NotModelledException($"'{Text.RuleText.Expression(left)}'"),
         };
     }
@@ -95,6 +96,7 @@ internal static class KeyReader
             "iif" => new Key(KeyField.InputInterface, 0, Key.AnyProtocol, ValueKind.InterfaceName, text),
             "oif" => new Key(KeyField.OutputInterface, 0, Key.AnyProtocol, ValueKind.InterfaceName, text),
             "pkttype" => new Key(KeyField.PacketType, 0, Key.AnyProtocol, ValueKind.PacketType, text),
+            "mark" => new Key(KeyField.Mark, 0, Key.AnyProtocol, ValueKind.Integer, text),
             _ => throw new NotModelledException($"'{text}'"),
         };
     }
@@ -107,6 +109,29 @@ internal static class KeyReader
             return new Key(KeyField.CtState, 0, Key.AnyProtocol, ValueKind.CtState, "ct state");
         }
 
+        if (key == "mark" && !ct.TryGetProperty("dir", out _))
+        {
+            return new Key(KeyField.CtMark, 0, Key.AnyProtocol, ValueKind.Integer, "ct mark");
+        }
+
         throw new NotModelledException($"'{Text.RuleText.Expression(left)}'");
+    }
+
+    /// <summary>
+    /// <c>fib saddr type</c>, <c>fib daddr type</c> (iptables' addrtype): the address's route type,
+    /// known for IPv4 addresses (an IPv6 packet's reads as unknown). With <c>iif</c>/<c>oif</c> flags, or another result (oif, oifname), not modelled.
+    /// </summary>
+    private static Key Fib(JsonElement fib, JsonElement left)
+    {
+        var result = fib.TryGetProperty("result", out var r) ? r.GetString() : null;
+        var flags = fib.TryGetProperty("flags", out var f)
+            ? f.ValueKind == JsonValueKind.Array ? f.EnumerateArray().Select(e => e.GetString()).ToList() : [f.GetString()]
+            : [];
+        return (result, flags) switch
+        {
+            ("type", ["saddr"]) => new Key(KeyField.FibSourceType, 0, Key.AnyProtocol, ValueKind.FibAddrType, "fib saddr type"),
+            ("type", ["daddr"]) => new Key(KeyField.FibDestinationType, 0, Key.AnyProtocol, ValueKind.FibAddrType, "fib daddr type"),
+            _ => throw new NotModelledException($"'{Text.RuleText.Expression(left)}'"),
+        };
     }
 }

@@ -69,6 +69,13 @@ internal static class NftSymbols
         ["host"] = 0, ["unicast"] = 0, ["broadcast"] = 1, ["multicast"] = 2, ["other"] = 3,
     };
 
+    /// <summary>The kernel's route types (RTN_*), as <c>fib … type</c> names them.</summary>
+    public static readonly IReadOnlyDictionary<string, ulong> FibAddrTypes = new Dictionary<string, ulong>
+    {
+        ["unspec"] = 0, ["unicast"] = 1, ["local"] = 2, ["broadcast"] = 3, ["anycast"] = 4, ["multicast"] = 5,
+        ["blackhole"] = 6, ["unreachable"] = 7, ["prohibit"] = 8, ["throw"] = 9, ["nat"] = 10, ["xresolve"] = 11,
+    };
+
     /// <summary>Services nft might print by name; it prints numbers by default.</summary>
     public static readonly IReadOnlyDictionary<string, ulong> Services = new Dictionary<string, ulong>
     {

@@ -15,13 +15,30 @@ internal sealed class RuleCompiler(SetCompiler sets)
 {
     private static readonly HashSet<string> NoEffect = ["counter", "log", "last", "comment"];
 
-    private static readonly HashSet<string> UnknownConditions = ["limit", "quota", "ct count", "connlimit"];
+    private static readonly HashSet<string> UnknownConditions = ["limit", "quota", "ct count", "connlimit", "meter"];
+
+    /// <summary>Statements that change neither a verdict nor anything a later rule reads: a conntrack helper (it only admits later related connections), a TCP MSS clamp.</summary>
+    private static readonly HashSet<string> NoVerdictEffect = ["ct helper"];
+
+    /// <summary>Whether some rule sets a connection's mark (<c>ct mark set</c>).</summary>
+    public bool SetsCtMark { get; private set; }
 
     public Step[] Compile(NftRuleDef rule)
     {
         var steps = new List<Step>();
         if (rule.Expressions.ValueKind != JsonValueKind.Array)
         {
+            return [];
+        }
+
+        if (rule.Comment == RuleSets.IptablesTranslationRepair.PlaceholderComment)
+        {
+            return [new UnknownAction("not modelled: an iptables rule that was not translated (iptables-restore-translate cannot express it, e.g. -m recent); see its line in the file")];
+        }
+
+        if (OnlyObserves(rule.Expressions))
+        {
+            // A rule that only counts or logs (however rate-limited) changes no verdict: nothing to evaluate.
             return [];
         }
 
@@ -51,7 +68,13 @@ internal sealed class RuleCompiler(SetCompiler sets)
                     return true;
                 case var _ when NoEffect.Contains(name):
                     return true;
-                case "mangle" when IsNftrace(value):
+                case "mangle" when IsNftrace(value) || IsTcpOption(value):
+                    return true;
+                case var _ when NoVerdictEffect.Contains(name):
+                    return true;
+                case "mangle" when MarkTarget(value) is { } target:
+                    steps.Add(new MarkSetAction(target, MarkValueOf(value.GetProperty("value"))));
+                    SetsCtMark |= target == KeyField.CtMark;
                     return true;
                 case var _ when UnknownConditions.Contains(name):
                     steps.Add(new UnknownCondition(NotModelled(expression, rule)));
@@ -88,6 +111,83 @@ internal sealed class RuleCompiler(SetCompiler sets)
 
     private static string NotModelled(JsonElement expression, NftRuleDef rule) =>
         $"not modelled: '{RuleText.Statement(expression, rule.Family)}'";
+
+    /// <summary>
+    /// Every statement of the rule is a match, a counter, a log, a comment, a limit or meter (a
+    /// rate-limited log), a TCP MSS clamp or a helper: the rule has no effect on any verdict.
+    /// </summary>
+    private static bool OnlyObserves(JsonElement expressions)
+    {
+        var any = false;
+        foreach (var expression in expressions.EnumerateArray())
+        {
+            var property = expression.ValueKind == JsonValueKind.Object ? expression.EnumerateObject().FirstOrDefault() : default;
+            var name = property.Name ?? "";
+            var observes = name is "match" or "limit" or "meter" or "quota" || NoEffect.Contains(name) || NoVerdictEffect.Contains(name)
+                || (name == "mangle" && (IsNftrace(property.Value) || IsTcpOption(property.Value)));
+            if (!observes)
+            {
+                return false;
+            }
+
+            any |= name != "match";
+        }
+
+        return any;
+    }
+
+    /// <summary><c>tcp option maxseg size set rt mtu</c> (iptables' TCPMSS): changes a header option, no verdict.</summary>
+    private static bool IsTcpOption(JsonElement mangle) =>
+        mangle.TryGetProperty("key", out var key) && key.ValueKind == JsonValueKind.Object && key.TryGetProperty("tcp option", out _);
+
+    /// <summary>The mark a <c>mangle</c> sets: <c>meta mark</c> or <c>ct mark</c>; null for any other key.</summary>
+    private static KeyField? MarkTarget(JsonElement mangle) =>
+        mangle.TryGetProperty("key", out var key) ? MarkRead(key) : null;
+
+    /// <summary><c>meta mark</c> or <c>ct mark</c> (either direction-less); null for any other expression.</summary>
+    private static KeyField? MarkRead(JsonElement expression)
+    {
+        if (expression.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        if (expression.TryGetProperty("meta", out var meta) && meta.TryGetProperty("key", out var m) && m.GetString() == "mark")
+        {
+            return KeyField.Mark;
+        }
+
+        return expression.TryGetProperty("ct", out var ct) && ct.TryGetProperty("key", out var c) && c.GetString() == "mark" && !ct.TryGetProperty("dir", out _)
+            ? KeyField.CtMark
+            : null;
+    }
+
+    /// <summary>
+    /// A mark's new value: a number, <c>meta mark</c> or <c>ct mark</c>, or one of them under
+    /// <c>&amp;</c>, <c>|</c>, <c>^</c> with numbers (how nft lists MARK --set-xmark and CONNMARK).
+    /// </summary>
+    private static MarkValue MarkValueOf(JsonElement value)
+    {
+        if (value.ValueKind == JsonValueKind.Number || value.ValueKind == JsonValueKind.String)
+        {
+            return MarkValue.Of((uint)ValueReader.Scalar(value, ValueKind.Integer));
+        }
+
+        if (MarkRead(value) is { } read)
+        {
+            return MarkValue.From(read);
+        }
+
+        if (value.ValueKind == JsonValueKind.Object && value.EnumerateObject().FirstOrDefault() is { Name: "&" or "|" or "^" } op
+            && op.Value.ValueKind == JsonValueKind.Array && op.Value.GetArrayLength() == 2)
+        {
+            var inner = MarkValueOf(op.Value[0]);
+            var operand = (uint)ValueReader.Scalar(op.Value[1], ValueKind.Integer);
+            return inner.Combine(op.Name, operand);
+        }
+
+        throw new NotModelledException($"mark set to {RuleText.Expression(value)}");
+    }
 
     private static bool IsNftrace(JsonElement mangle) =>
         mangle.TryGetProperty("key", out var key) && key.TryGetProperty("meta", out var meta)
@@ -149,6 +249,8 @@ internal sealed class RuleCompiler(SetCompiler sets)
         return op switch
         {
             "in" when ValueKinds.IsFlags(key.Type) => new MaskCondition(key, value, CompareOp.NotEqual, 0),
+            // tcp flags ! fin,syn,rst,psh,ack,urg (iptables --tcp-flags ALL NONE): none of these bits set.
+            "!" when ValueKinds.IsFlags(key.Type) => new MaskCondition(key, value, CompareOp.Equal, 0),
             "in" or "==" => new CompareCondition(key, CompareOp.Equal, value),
             "!=" => new CompareCondition(key, CompareOp.NotEqual, value),
             "<" => new CompareCondition(key, CompareOp.Less, value),

@@ -28,6 +28,9 @@ internal sealed class CompiledRuleSet
     public required bool ConntrackV6 { get; init; }
 
     public bool Conntrack(int family) => family == 6 ? ConntrackV6 : ConntrackV4;
+
+    /// <summary>Some rule sets a connection's mark (<c>ct mark set</c>): a later packet's <c>ct mark</c> is then not known.</summary>
+    public bool SetsCtMark { get; init; }
 }
 
 internal static class RuleSetCompiler
@@ -90,6 +93,7 @@ internal static class RuleSetCompiler
                 ? $"not modelled: table {unreadable.Family} {unreadable.Name} has flags '{string.Join(",", unreadable.Flags)}' (nft 1.0.6 prints a dormant table so)"
                 : GlobalProblem(document, rulesByChain),
             Unmodelled = unmodelled,
+            SetsCtMark = compiler.SetsCtMark,
         };
     }
 

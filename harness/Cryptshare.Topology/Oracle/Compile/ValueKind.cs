@@ -20,6 +20,9 @@ internal enum ValueKind
     PacketType,
     Integer,
     Verdict,
+
+    /// <summary>What <c>fib saddr type</c> / <c>fib daddr type</c> compare: the kernel's route types.</summary>
+    FibAddrType,
 }
 
 internal static class ValueKinds
@@ -42,6 +45,7 @@ internal static class ValueKinds
         "icmp_code" or "icmpv6_code" or "icmpx_code" => ValueKind.IcmpCode,
         "pkt_type" => ValueKind.PacketType,
         "mark" or "integer" => ValueKind.Integer,
+        "fib_addrtype" => ValueKind.FibAddrType,
         "verdict" => ValueKind.Verdict,
         _ => ValueKind.Unsupported,
     };
@@ -56,7 +60,7 @@ internal static class ValueKinds
         ValueKind.Ipv6 => UInt128.MaxValue,
         ValueKind.Port or ValueKind.EtherType => ushort.MaxValue,
         ValueKind.Protocol or ValueKind.NfProto or ValueKind.TcpFlags or ValueKind.IcmpType or ValueKind.Icmpv6Type
-            or ValueKind.IcmpCode or ValueKind.PacketType => byte.MaxValue,
+            or ValueKind.IcmpCode or ValueKind.PacketType or ValueKind.FibAddrType => byte.MaxValue,
         _ => uint.MaxValue,
     };
 }

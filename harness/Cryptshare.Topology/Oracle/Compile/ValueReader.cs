@@ -139,6 +139,7 @@ internal static class ValueReader
             ValueKind.Icmpv6Type => NftSymbols.Icmpv6Types,
             ValueKind.IcmpCode => NftSymbols.IcmpCodes,
             ValueKind.PacketType => NftSymbols.PacketTypes,
+            ValueKind.FibAddrType => NftSymbols.FibAddrTypes,
             ValueKind.Port => NftSymbols.Services,
             _ => null,
         };

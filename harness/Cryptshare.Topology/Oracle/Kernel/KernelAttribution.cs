@@ -162,13 +162,13 @@ public sealed class KernelAttribution
     /// <summary>The host firewall's decision for the first matching packet in its trace; null when it accepted (or never saw it).</summary>
     private KernelDecision? HostStop(HandshakeStep step, Func<TracedHeader, bool> matches, List<string> trail, Func<PacketDecision, bool>? counts = null)
     {
-        var packet = _host.FirstOrDefault(p => p.Passes.Any(pass => pass.Table == HostTable && matches(pass.Header)));
+        var packet = _host.FirstOrDefault(p => p.Passes.Any(pass => IsHostFirewall(pass) && matches(pass.Header)));
         if (packet is null)
         {
             return null;
         }
 
-        var hostOnly = packet with { Passes = packet.Passes.Where(pass => pass.Table == HostTable).ToList() };
+        var hostOnly = packet with { Passes = packet.Passes.Where(IsHostFirewall).ToList() };
         var decision = PacketDecision.Of(hostOnly, _hostRules!);
         if (decision.Accepted || counts?.Invoke(decision) == false)
         {
@@ -179,8 +179,15 @@ public sealed class KernelAttribution
         return Decided(step, Hops.Host, decision, trail);
     }
 
-    /// <summary>The server's host firewall table (CryptshareServerContainer.HostFirewallTable); Docker's own tables there are not counted.</summary>
+    /// <summary>The server's host firewall table around a fragment (CryptshareServerContainer.HostFirewallTable).</summary>
     public const string HostTable = "ctt_host";
+
+    /// <summary>
+    /// A pass through a table of the host firewall: one its listing names (the harness's table
+    /// around a fragment, or every table of a whole ruleset), never the harness's trace table.
+    /// Docker's own tables beside a fragment are not in its listing, so they do not count.
+    /// </summary>
+    private bool IsHostFirewall(TracedPass pass) => !HarnessTables.IsHarness(pass.Table) && _hostRules!.Defines(pass.Family, pass.Table);
 
     private static KernelDecision Decided(HandshakeStep step, string hop, PacketDecision decision, List<string> trail) =>
         new(decision.Verdict, decision.Rule, step, hop,

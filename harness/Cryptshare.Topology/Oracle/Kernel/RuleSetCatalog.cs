@@ -12,6 +12,7 @@ public sealed class RuleSetCatalog
     private readonly Dictionary<(string Family, string Table, string Chain), string> _baseChainTypes = [];
     private readonly Dictionary<(string Family, string Table, long Handle), string?> _comments = [];
     private readonly HashSet<(string Family, string Table, long Handle)> _sourceTranslations = [];
+    private readonly HashSet<(string Family, string Table)> _tables = [];
 
     public static RuleSetCatalog FromJson(string nftJson)
     {
@@ -24,7 +25,11 @@ public sealed class RuleSetCatalog
 
         foreach (var item in items.EnumerateArray())
         {
-            if (item.TryGetProperty("chain", out var chain) && chain.TryGetProperty("hook", out _))
+            if (item.TryGetProperty("table", out var table) && table.ValueKind == JsonValueKind.Object)
+            {
+                catalog._tables.Add((Text(table, "family"), Text(table, "name")));
+            }
+            else if (item.TryGetProperty("chain", out var chain) && chain.TryGetProperty("hook", out _))
             {
                 catalog._baseChainTypes[(Text(chain, "family"), Text(chain, "table"), Text(chain, "name"))] =
                     chain.TryGetProperty("type", out var type) ? type.GetString() ?? "filter" : "filter";
@@ -43,6 +48,9 @@ public sealed class RuleSetCatalog
 
         return catalog;
     }
+
+    /// <summary>Whether the listing holds this table.</summary>
+    public bool Defines(string family, string table) => _tables.Contains((family, table));
 
     /// <summary>Whether this base chain is of type nat (its accepts only set up translations).</summary>
     public bool IsNat(string family, string table, string chain) =>

@@ -16,7 +16,7 @@ public sealed record MatrixOracleOptions
     public string HostInterface { get; init; } = "eth0";
 }
 
-/// <summary>The server's own firewall: its address and nft's JSON of its table (<c>inet ctt_host</c>).</summary>
+/// <summary>The server's own firewall: its address and nft's JSON of it (the harness's table <c>inet ctt_host</c> around a fragment, or the server's whole ruleset).</summary>
 public sealed record HostFirewallInput(IPAddress Address, string Json);
 
 /// <summary>
@@ -38,7 +38,10 @@ public sealed class MatrixOracle
         _options = options ?? new MatrixOracleOptions();
         Firewall = NftOracle.FromJson(HarnessTables.Without(firewallJson), new OracleOptions { Routing = routing });
         _host = hostFirewall;
-        HostFirewall = hostFirewall is null ? null : NftOracle.FromJson(hostFirewall.Json);
+        // The server's whole ruleset is walked as the perimeter's is: every table hooked at input
+        // (prerouting first) or output (then postrouting), in priority order, the harness's trace
+        // table left out.
+        HostFirewall = hostFirewall is null ? null : NftOracle.FromJson(HarnessTables.Without(hostFirewall.Json));
     }
 
     public StaticRouting Routing { get; }

@@ -221,6 +221,7 @@ internal sealed class NatAction(NatKind kind, int family, NatTarget? target, Key
             {
                 evaluation.DestinationChanged |= packet.Destination != to.AddressLow || (packet.Unknown & UnknownFields.Destination) != 0;
                 packet.Destination = to.AddressLow;
+                packet.DestinationType = PacketFields.AddressTypeOf(to.AddressLow, packet.Family, evaluation.Routing);
                 packet.Unknown &= ~UnknownFields.Destination;
                 address = PacketFields.ToAddress(to.AddressLow, packet.Family);
             }
@@ -260,6 +261,7 @@ internal sealed class NatAction(NatKind kind, int family, NatTarget? target, Key
             if (to.AddressLow == to.AddressHigh)
             {
                 packet.Source = to.AddressLow;
+                packet.SourceType = PacketFields.AddressTypeOf(to.AddressLow, packet.Family, evaluation.Routing);
                 packet.Unknown &= ~UnknownFields.Source;
                 address = PacketFields.ToAddress(to.AddressLow, packet.Family);
             }
@@ -288,6 +290,88 @@ internal sealed class NatAction(NatKind kind, int family, NatTarget? target, Key
 
         packet.NatStatus |= (int)ConntrackNat.Snat;
         evaluation.RecordTranslation(kind, address, port);
+    }
+}
+
+/// <summary>How a mark is computed: <c>meta mark set 0x1</c>, <c>… set mark and 0xffffff00</c> (MARK --set-xmark), <c>… set ct mark</c>.</summary>
+internal sealed class MarkValue(KeyField? read, uint constant, uint and, uint or, uint xor)
+{
+    /// <summary>A constant.</summary>
+    public static MarkValue Of(uint value) => new(null, value, 0, 0, 0);
+
+    /// <summary>((read &amp; and) | or) ^ xor.</summary>
+    public static MarkValue From(KeyField read, uint and = uint.MaxValue, uint or = 0, uint xor = 0) => new(read, 0, and, or, xor);
+
+    /// <summary>This value under one more operator with a number, as nft nests them (<c>mark and 0xff xor 0x1</c>).</summary>
+    public MarkValue Combine(string op, uint operand)
+    {
+        if (read is null)
+        {
+            return Of(op switch { "&" => constant & operand, "|" => constant | operand, _ => constant ^ operand });
+        }
+
+        // ((x & and) | or) ^ xor, then & c, | c or ^ c, kept in that one form.
+        return op switch
+        {
+            "&" => new MarkValue(read, 0, and & operand, or & operand, xor & operand),
+            "|" => new MarkValue(read, 0, and, or | operand, xor & ~operand),
+            _ => new MarkValue(read, 0, and, or, xor ^ operand),
+        };
+    }
+
+    public bool TryCompute(in PacketFields packet, out uint value)
+    {
+        switch (read)
+        {
+            case null:
+                value = constant;
+                return true;
+            case KeyField.Mark when packet.MarkKnown:
+                value = ((packet.Mark & and) | or) ^ xor;
+                return true;
+            case KeyField.CtMark when packet.CtMarkKnown:
+                value = ((packet.CtMark & and) | or) ^ xor;
+                return true;
+            default:
+                value = 0;
+                return false;
+        }
+    }
+}
+
+/// <summary>
+/// <c>meta mark set …</c> or <c>ct mark set …</c>: no verdict, the packet (or its connection) carries
+/// the mark for the rules after it. A value the oracle cannot compute makes only a later read of
+/// that mark unknown.
+/// </summary>
+internal sealed class MarkSetAction(KeyField target, MarkValue value) : Action
+{
+    public override ActionResult Run(ref PacketFields packet, Evaluation evaluation)
+    {
+        var known = value.TryCompute(packet, out var mark);
+        if (target == KeyField.CtMark)
+        {
+            (packet.CtMark, packet.CtMarkKnown) = (mark, known);
+        }
+        else
+        {
+            (packet.Mark, packet.MarkKnown) = (mark, known);
+        }
+
+        return ActionResult.Continue;
+    }
+
+    /// <summary>The rule may or may not have set the mark: from here on it is not known.</summary>
+    public void Unsettle(ref PacketFields packet)
+    {
+        if (target == KeyField.CtMark)
+        {
+            packet.CtMarkKnown = false;
+        }
+        else
+        {
+            packet.MarkKnown = false;
+        }
     }
 }
 

@@ -134,6 +134,13 @@ internal static class ChainWalker
                 continue;
             }
 
+            if (uncertain is not null && step is MarkSetAction mark)
+            {
+                // Whether the mark was set is not known: only a later read of it is.
+                mark.Unsettle(ref packet);
+                continue;
+            }
+
             if (uncertain is not null)
             {
                 return ActionResult.NotKnown(uncertain);

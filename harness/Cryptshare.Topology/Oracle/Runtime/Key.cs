@@ -18,6 +18,10 @@ internal enum KeyField : byte
     IcmpType,
     IcmpCode,
     PacketType,
+    Mark,
+    CtMark,
+    FibSourceType,
+    FibDestinationType,
 }
 
 /// <summary>How reading a key went: a value; absent (nft's implicit dependency fails, so the rule does not match); or not known.</summary>
@@ -114,6 +118,18 @@ internal sealed class Key
             case KeyField.IcmpCode:
                 number = (uint)packet.IcmpCode;
                 return packet.IcmpCode < 0 ? KeyRead.Unknown : KeyRead.Value;
+            case KeyField.Mark:
+                number = packet.Mark;
+                return packet.MarkKnown ? KeyRead.Value : KeyRead.Unknown;
+            case KeyField.CtMark:
+                number = packet.CtMark;
+                return packet.CtMarkKnown ? KeyRead.Value : KeyRead.Unknown;
+            case KeyField.FibSourceType:
+                number = (uint)Math.Max(0, packet.SourceType);
+                return packet.SourceType < 0 || (packet.Unknown & UnknownFields.Source) != 0 ? KeyRead.Unknown : KeyRead.Value;
+            case KeyField.FibDestinationType:
+                number = (uint)Math.Max(0, packet.DestinationType);
+                return packet.DestinationType < 0 || (packet.Unknown & UnknownFields.Destination) != 0 ? KeyRead.Unknown : KeyRead.Value;
             case KeyField.PacketType:
                 // Unicast IP sent to the firewall's own MAC (routed or local) is "host"; what a locally
                 // generated packet carries is not modelled.
@@ -135,6 +151,9 @@ internal sealed class Key
         KeyField.SourcePort or KeyField.DestinationPort => $"{Text} is read but the flow gives no port",
         KeyField.TcpFlags => $"{Text} is read but the flow gives no TCP flags",
         KeyField.PacketType => $"{Text} of a locally generated packet is not modelled",
+        KeyField.Mark => $"{Text} is read after a mark was set to a value the oracle does not compute",
+        KeyField.CtMark => $"{Text} of a connection's later packet is read, and the rule set sets connection marks",
+        KeyField.FibSourceType or KeyField.FibDestinationType => $"{Text}: the route type of this address is not known from the topology",
         _ => $"{Text} is not known for this flow",
     };
 }

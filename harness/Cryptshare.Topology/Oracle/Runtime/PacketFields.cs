@@ -38,6 +38,21 @@ internal struct PacketFields
     public int IcmpCode;
     public UnknownFields Unknown;
 
+    /// <summary>The packet's mark (<c>meta mark</c>): 0 as it arrives, changed by <c>meta mark set</c>; unknown after a set the oracle cannot compute.</summary>
+    public uint Mark;
+
+    public bool MarkKnown;
+
+    /// <summary>The connection's mark (<c>ct mark</c>) as this packet sees it.</summary>
+    public uint CtMark;
+
+    public bool CtMarkKnown;
+
+    /// <summary>The route types (<c>fib saddr type</c>, <c>fib daddr type</c>, nft's number) of the addresses; -1 when not known.</summary>
+    public int SourceType;
+
+    public int DestinationType;
+
     /// <summary>ct status bits the NAT steps so far have set (<see cref="ConntrackNat"/>: snat, dnat).</summary>
     public int NatStatus;
 
@@ -78,7 +93,50 @@ internal struct PacketFields
             IcmpType = protocol is 1 or 58 ? flow.IcmpType ?? (protocol == 1 ? 8 : 128) : -1,
             IcmpCode = protocol is 1 or 58 ? flow.IcmpCode ?? 0 : -1,
             Path = flow.Path,
+            MarkKnown = true,
+            SourceType = -1,
+            DestinationType = -1,
         };
+    }
+
+    /// <summary>
+    /// Sets what depends on the firewall rather than on the packet: the route types of its
+    /// addresses, and whether the connection's mark is known (0 for a new connection; for a later
+    /// packet only when no rule ever sets one).
+    /// </summary>
+    public void Prepare(IPacketRouting? routing, bool ruleSetSetsCtMark)
+    {
+        SourceType = AddressTypeOf(Source, Family, routing);
+        DestinationType = AddressTypeOf(Destination, Family, routing);
+        CtMark = 0;
+        CtMarkKnown = IsFirstOfConnection || !ruleSetSetsCtMark;
+    }
+
+    /// <summary>An address's route type for <c>fib … type</c>: fixed classes first (the kernel checks them before any table), then the routing's.</summary>
+    public static int AddressTypeOf(UInt128 address, int family, IPacketRouting? routing)
+    {
+        if (family != 4)
+        {
+            return -1;
+        }
+
+        var v4 = (uint)address;
+        if (v4 >> 24 == 0 || v4 == uint.MaxValue)
+        {
+            return (int)NftSymbols.FibAddrTypes["broadcast"];
+        }
+
+        if (v4 >> 28 == 0xe)
+        {
+            return (int)NftSymbols.FibAddrTypes["multicast"];
+        }
+
+        if (v4 >> 24 == 127)
+        {
+            return (int)NftSymbols.FibAddrTypes["local"];
+        }
+
+        return routing?.AddressType(ToAddress(address, 4)) is { } type && NftSymbols.FibAddrTypes.TryGetValue(type, out var number) ? (int)number : -1;
     }
 
     /// <summary>The first packet of a connection (new or related): the one NAT chains see, and whose ct status the path so far decides.</summary>

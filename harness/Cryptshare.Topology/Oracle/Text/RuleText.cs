@@ -44,6 +44,7 @@ internal static class RuleText
             "dnat" or "snat" => Nat(property.Name, value),
             "masquerade" or "redirect" => PortNat(property.Name, value),
             "limit" => Limit(value),
+            "meter" => $"meter {Text(value, "name")}{(value.TryGetProperty("size", out var size) ? $" size {size.GetRawText()}" : "")} {{ {Expression(value.GetProperty("key"))} {Statement(value.GetProperty("stmt"), family)} }}",
             "notrack" or "last" => property.Name,
             _ => Compact(statement),
         };
@@ -85,6 +86,8 @@ internal static class RuleText
             "elem" => Expression(inner.GetProperty("val"), quoteNames),
             "map" => $"{Expression(inner.GetProperty("key"))} map {Expression(inner.GetProperty("data"), IsNameKey(inner.GetProperty("key")))}",
             "fib" => Fib(inner),
+            "tcp option" => $"tcp option {Text(inner, "name")} {Text(inner, "field")}".TrimEnd(),
+            "rt" => $"rt {Text(inner, "key")}",
             "accept" or "drop" or "continue" or "return" => property.Name,
             "jump" or "goto" => $"{property.Name} {Text(inner, "target")}",
             _ => Compact(value),
@@ -247,7 +250,9 @@ internal static class RuleText
     {
         var over = limit.TryGetProperty("inv", out var inv) && inv.ValueKind == JsonValueKind.True ? "over " : "";
         var unit = limit.TryGetProperty("rate_unit", out var u) && u.GetString() is { } rateUnit && rateUnit != "packets" ? " " + rateUnit : "";
-        return $"limit rate {over}{limit.GetProperty("rate").GetRawText()}{unit}/{Text(limit, "per")}";
+        // nft prints the burst only where it is not its default of 5 packets.
+        var burst = limit.TryGetProperty("burst", out var b) && b.TryGetInt64(out var packets) && packets != 5 && unit.Length == 0 ? $" burst {packets} packets" : "";
+        return $"limit rate {over}{limit.GetProperty("rate").GetRawText()}{unit}/{Text(limit, "per")}{burst}";
     }
 
     private static string Fib(JsonElement fib)
@@ -266,8 +271,22 @@ internal static class RuleText
         && ((key.TryGetProperty("meta", out var meta) && meta.TryGetProperty("key", out var m) && m.GetString() == "mark")
             || (key.TryGetProperty("ct", out var ct) && ct.TryGetProperty("key", out var c) && c.GetString() == "mark"));
 
-    private static string Mark(JsonElement value) =>
-        value.ValueKind == JsonValueKind.Number && value.TryGetUInt32(out var mark) ? $"0x{mark:x8}" : Expression(value);
+    private static string Mark(JsonElement value)
+    {
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetUInt32(out var mark))
+        {
+            return $"0x{mark:x8}";
+        }
+
+        // meta mark & 0xffffff00: the operand of a mark's arithmetic in hex, as nft prints it.
+        if (IsBinary(value) && value.EnumerateObject().First() is { } op && op.Value.GetArrayLength() == 2 && op.Value[1].TryGetUInt32(out var operand))
+        {
+            var left = IsMarkKey(op.Value[0]) ? Expression(op.Value[0]) : Mark(op.Value[0]);
+            return $"{left} {op.Name} 0x{operand:x8}";
+        }
+
+        return Expression(value);
+    }
 
     private static bool IsFlagsKey(JsonElement key) =>
         (key.ValueKind == JsonValueKind.Object && key.TryGetProperty("ct", out var ct) && ct.TryGetProperty("key", out var k) && k.GetString() is "state" or "status")
