@@ -17,6 +17,7 @@ namespace Cryptshare.Topology.Tests.Integration.Oracle;
 /// </summary>
 [TestFixture]
 [Category("Oracle")]
+[NonParallelizable] // the analyze parser's throw-away container has one name per process: ProvenFixTests starts one too
 public sealed partial class ManagerRuleSetsTests
 {
     private static readonly string Managers = Path.Combine(RepositoryLayout.Fixtures, "rulesets");

@@ -202,8 +202,8 @@ public sealed class ProvenFixTests
             {
                 cited++;
                 var line = file[int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) - 1];
-                // A rule's line (-A …), or, for a chain's policy (named by the line that sets it), its :CHAIN POLICY line.
-                Assert.That(line, Does.StartWith("-A ").Or.Match(@"^:\S+ (ACCEPT|DROP) "), $"{match.Value} names a rule or policy line of {name}");
+                // A rule's line, or (since a deciding policy is placed too) a built-in chain's policy line.
+                Assert.That(line, Does.StartWith("-A ").Or.Match(@"^:\S+ (ACCEPT|DROP) \["), $"{match.Value} names a rule or policy line of {name}");
                 if (match.Groups[2].Success && match.Groups[2].Value.StartsWith('"'))
                 {
                     Assert.That(line, Does.Contain($"--comment {match.Groups[2].Value}"), match.Value);

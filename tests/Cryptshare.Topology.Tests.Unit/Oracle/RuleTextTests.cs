@@ -68,7 +68,7 @@ public sealed partial class RuleTextTests
     [GeneratedRegex(@"^chain (\S+) \{")]
     private static partial Regex ChainLine();
 
-    [GeneratedRegex(@"^(set|map|flowtable|counter|quota|limit|ct) \S+ \{")]
+    [GeneratedRegex(@"^(set|map|flowtable|counter|quota|limit|ct(?: helper| timeout| expectation)?) \S+ \{")]
     private static partial Regex SetLine();
 
     [GeneratedRegex(@"^(.*) # handle (\d+)$")]

@@ -45,6 +45,7 @@ internal static class RuleText
             "masquerade" or "redirect" => PortNat(property.Name, value),
             "limit" => Limit(value),
             "meter" => $"meter {Text(value, "name")}{(value.TryGetProperty("size", out var size) ? $" size {size.GetRawText()}" : "")} {{ {Expression(value.GetProperty("key"))} {Statement(value.GetProperty("stmt"), family)} }}",
+            "ct helper" when value.ValueKind == JsonValueKind.String => $"ct helper set \"{value.GetString()}\"",
             "notrack" or "last" => property.Name,
             _ => Compact(statement),
         };
