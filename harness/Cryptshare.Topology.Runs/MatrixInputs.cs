@@ -108,7 +108,7 @@ public sealed record MatrixInputs(TopologyDefinition Topology, FlowCatalog Catal
         foreach (var rule in translation.Untranslated)
         {
             warn(rule.NoVerdictEffect
-                ? $"{file}:{rule.Line}: not translated, left out (it changes no verdict): {rule.Rule}"
+                ? $"{file}:{rule.Line}: not translated, left out (it changes no verdict{(rule.Reason is null ? "" : ": " + rule.Reason)}): {rule.Rule}"
                 : $"{file}:{rule.Line}: not translated; the oracle predicts no flow that reaches it: {rule.Rule}");
         }
 

@@ -17,8 +17,11 @@ public sealed record UntranslatedRule(string Table, string Chain, string Rule, b
     /// <summary>Its line in the iptables-save file (0 when not found).</summary>
     public int Line { get; init; }
 
+    /// <summary>Why it has no verdict effect, when that is not plain from its target (a log, a helper).</summary>
+    public string? Reason { get; init; }
+
     public override string ToString() => NoVerdictEffect
-        ? $"line {Line}: not translated, left out (no effect on any verdict): {Rule}"
+        ? $"line {Line}: not translated, left out (no effect on any verdict{(Reason is null ? "" : ": " + Reason)}): {Rule}"
         : $"line {Line}: not translated; a flow that reaches it is not predicted: {Rule}";
 }
 
@@ -55,12 +58,16 @@ public static partial class IptablesTranslationRepair
     private const string EncodedPrefix = "ctt-x-";
 
     /// <summary>The translation, repaired, and the rules it could not express.</summary>
-    public static (string Text, IReadOnlyList<UntranslatedRule> Untranslated) Repair(string translation)
+    /// <param name="translation">iptables-restore-translate's output.</param>
+    /// <param name="source">The iptables-save file it was made from, when known: it tells which
+    /// <c>-m recent</c> lists any rule fills (see <see cref="RecentLists"/>).</param>
+    public static (string Text, IReadOnlyList<UntranslatedRule> Untranslated) Repair(string translation, string? source = null)
     {
         ArgumentNullException.ThrowIfNull(translation);
         var output = new StringBuilder(translation.Length + 256);
         var untranslated = new List<UntranslatedRule>();
         var families = new Dictionary<string, string>();
+        var recent = source is null ? null : RecentLists.Of(source);
         var meters = 0;
         foreach (var line in translation.Split('\n'))
         {
@@ -68,8 +75,12 @@ public static partial class IptablesTranslationRepair
             if (words is ["#", "-t", var table, "-A", var chain, ..])
             {
                 var rule = line.TrimStart()[1..].Trim();
-                var noEffect = HasNoVerdictEffect(words);
-                untranslated.Add(new UntranslatedRule(table, chain, rule, noEffect));
+                var emptyList = recent?.NeverMatches(words) == true;
+                var noEffect = HasNoVerdictEffect(words) || emptyList;
+                untranslated.Add(new UntranslatedRule(table, chain, rule, noEffect)
+                {
+                    Reason = emptyList ? "a recent check of a list no rule of the file fills with --set, so it never matches" : null,
+                });
                 output.Append(noEffect
                     ? line
                     : $"add rule {families.GetValueOrDefault(table, "ip")} {table} {Rename(chain)} counter comment \"{PlaceholderComment}\"");
