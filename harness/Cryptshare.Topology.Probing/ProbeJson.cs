@@ -34,6 +34,12 @@ public static class ProbeJson
     public static ProbeResult DeserializeResult(string line) =>
         JsonSerializer.Deserialize<ProbeResult>(line, Options) ?? throw new JsonException("a probe result line is null");
 
+    /// <summary>A stop command as one line of JSON (what the harness writes to a following agent).</summary>
+    public static string SerializeLine(ProbeStop stop) => JsonSerializer.Serialize(stop, Options);
+
+    public static ProbeStop DeserializeStop(string line) =>
+        JsonSerializer.Deserialize<ProbeStop>(line, Options) ?? throw new JsonException("a stop command is null");
+
     /// <summary>Every non-empty line of the agent's stdout as a result.</summary>
     public static IReadOnlyList<ProbeResult> ParseResults(string stdout) =>
         stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
