@@ -8,6 +8,7 @@ using Cryptshare.Topology.Probing;
 // probes every flow concurrently, and prints one JSON line (ProbeResult) per probe on stdout.
 // With --follow the batch is the first line of stdin, and every later line is a stop command
 // (ProbeStop) the harness sends when a firewall's trace shows a probe's connection dropped.
+// With --serve it stays for batch after batch (see AgentService): start-up and JIT are paid once.
 // Exit codes: 0 every probe reported (whatever the verdicts), 2 the input is not a valid batch,
 // 1 the agent itself failed.
 const int BadInput = 2;
@@ -20,12 +21,17 @@ if (args is ["--version"])
 }
 
 var follow = args is ["--follow"];
-if (args.Length > 0 && !follow)
+if (args is ["--serve"])
 {
-    Console.Error.WriteLine("usage: ctt-probe < batch.json    |    ctt-probe --follow    |    ctt-probe --version");
-    return BadInput;
+    // One long-lived agent per source: batches and stop commands, one JSON line each, until stdin ends.
+    return await AgentService.RunAsync(Console.OpenStandardInput(), Console.OpenStandardOutput());
 }
 
+if (args.Length > 0 && !follow)
+{
+    Console.Error.WriteLine("usage: ctt-probe < batch.json    |    ctt-probe --follow    |    ctt-probe --serve    |    ctt-probe --version");
+    return BadInput;
+}
 var stdin = new StreamReader(Console.OpenStandardInput(), new UTF8Encoding(false));
 var input = follow ? await stdin.ReadLineAsync() ?? string.Empty : await stdin.ReadToEndAsync();
 

@@ -9,4 +9,8 @@ namespace Cryptshare.Topology.Probing;
 /// </summary>
 /// <param name="Probe">Index of the probe in the batch's <see cref="ProbeBatch.Probes"/>.</param>
 /// <param name="Evidence">What the trace showed (the step and the rule), for the result's detail.</param>
-public sealed record ProbeStop(int Probe, string Evidence);
+/// <param name="Batch">
+/// With <c>--serve</c>, which batch the probe is in: the agent numbers the batches it reads 1, 2, …,
+/// so a stop that arrives after its batch ended never touches the next. Absent: the batch running.
+/// </param>
+public sealed record ProbeStop(int Probe, string Evidence, int? Batch = null);
