@@ -1,5 +1,4 @@
 using System.Net;
-using Cryptshare.Topology.Fixtures.Engine;
 using Cryptshare.Topology.Oracle.Kernel;
 using Cryptshare.Topology.Oracle.Matrix;
 
@@ -15,10 +14,9 @@ namespace Cryptshare.Topology.Tests.Unit.Oracle;
 [Category("Oracle")]
 public sealed class DropEvidenceTests
 {
-    private static readonly string Folder = Path.Combine(RepositoryLayout.Root, "tests", "Cryptshare.Topology.Tests.Unit", "Oracle", "matrix");
+    private static string LabRules => File.ReadAllText(Path.Combine(KernelAttributionTests.Folder, "trace-lab.json"));
 
-    private static KernelAttribution Lab() =>
-        new(File.ReadAllLines(Path.Combine(Folder, "trace-lab.trace")), File.ReadAllText(Path.Combine(Folder, "trace-lab.json")));
+    private static KernelAttribution Lab() => KernelAttributionTests.Lab();
 
     private static ProbedConnection To(int port, string address = "10.99.2.10") => new(IPAddress.Parse("10.99.1.10"), "internet", IPAddress.Parse(address), port);
 
@@ -43,11 +41,11 @@ public sealed class DropEvidenceTests
 
     [Test]
     public void AnEmptyTraceIsNoEvidence() =>
-        Assert.That(DropEvidence.Of(new KernelAttribution([], File.ReadAllText(Path.Combine(Folder, "trace-lab.json"))), To(81)), Is.Null);
+        Assert.That(DropEvidence.Of(new KernelAttribution([], LabRules), To(81)), Is.Null);
 
     [Test]
     public void ADeterministicRuleSetAllowsEvidence() =>
-        Assert.That(DropEvidence.Unusable(File.ReadAllText(Path.Combine(Folder, "trace-lab.json")), null), Is.Null);
+        Assert.That(DropEvidence.Unusable(LabRules, null), Is.Null);
 
     [TestCase("""{"limit": {"rate": 10, "per": "second"}}""", "limit")]
     [TestCase("""{"quota": {"val": 1, "val_unit": "mbytes"}}""", "quota")]
