@@ -68,14 +68,14 @@ internal static class BenchVerb
             var table = new Table { Border = TableBorder.Rounded, Title = new TableTitle("[bold]bench[/]") };
             table.AddColumns("what", "median ms", "max ms", "samples");
             table.AddRow("topology up (cached images)", $"{figures.TopologyUpMs:0}", "", "1");
-            table.AddRow("rule-set swap (nft -f + host firewall + trace restart)", $"{Median(figures.SwapMs):0}", $"{figures.SwapMs.Max():0}", $"{figures.SwapMs.Count}");
+            table.AddRow("rule-set swap (nft -f + host firewall + trace restart + rules read back)", $"{Median(figures.SwapMs):0}", $"{figures.SwapMs.Max():0}", $"{figures.SwapMs.Count}");
             table.AddRow($"full matrix ({figures.DocumentedCases} flows, sources in parallel)", $"{Median(figures.MatrixMs):0}", $"{figures.MatrixMs.Max():0}", $"{figures.MatrixMs.Count}");
             table.AddRow("swap + full matrix", $"{Median(figures.SwapAndMatrixMs):0}", $"{figures.SwapAndMatrixMs.Max():0}", $"{figures.SwapAndMatrixMs.Count}");
-            table.AddRow("documented matrix, one exec per source (batched)", $"{figures.BatchedMs:0}", "", "1");
-            table.AddRow("documented matrix, one exec per probe, sequential", $"{figures.OneByOneMs:0}", "", "1");
+            table.AddRow("documented matrix, one batch per source", $"{figures.BatchedMs:0}", "", "1");
+            table.AddRow("documented matrix, one batch per probe, sequential", $"{figures.OneByOneMs:0}", "", "1");
             var console = ConsoleOutput.Create();
             console.Write(table);
-            console.MarkupLine($"{figures.Probes} probes; batching is {figures.OneByOneMs / figures.BatchedMs:0.0}× faster than one exec per probe");
+            console.MarkupLine($"{figures.Probes} probes; batching is {figures.OneByOneMs / figures.BatchedMs:0.0}× faster than one batch per probe");
             if (figures.Nmap.Count > 0)
             {
                 console.Write(NmapTable(figures));

@@ -47,7 +47,7 @@ public static class Medians
 /// <summary>
 /// The <c>bench</c> use-case: topology up; then, over the rule-set library for some rounds, the
 /// rule-set swap alone (the load and the rules read back, which drops from the trace need), the full
-/// matrix, and both; then the documented matrix batched (one agent exec per source) and one exec per
+/// matrix, and both; then the documented matrix batched (one batch per source) and one batch per
 /// probe, one after another, as a home-made script would run it; then, per compared rule set,
 /// <c>pairs</c> paired runs of the harness's matrix and of nmap over the same tuples
 /// (<see cref="NmapScan"/>).
