@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Cryptshare.Topology.Probing;
 
@@ -20,6 +21,9 @@ public static class ProbeJson
         WriteIndented = false,
         // Details are read by people: keep quotes and apostrophes as they are (control characters are still escaped).
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        // Generated code for the contract's own types (no reflection, so the agent can be compiled
+        // ahead of time); reflection for anything else a caller serializes with these options.
+        TypeInfoResolver = JsonTypeInfoResolver.Combine(ProbeJsonContext.Default, new DefaultJsonTypeInfoResolver()),
     };
 
     public static string Serialize(ProbeBatch batch) => JsonSerializer.Serialize(batch, Options);
