@@ -37,6 +37,15 @@ public sealed class DropEvidenceTests
     public void AnAcceptOrARejectIsNoEvidence(int port) => Assert.That(DropEvidence.Of(Lab(), To(port)), Is.Null);
 
     [Test]
+    public void ProbesSharingAConnectionNeedAsManyTracedDrops()
+    {
+        var ports = Lab().SynSourcePorts(To(81));
+        Assert.That(ports, Is.Not.Empty, "the lab trace holds the SYN to port 81");
+        Assert.That(DropEvidence.Of(Lab(), To(81), ports.Count), Is.Not.Null, "as many dropped connections as probes");
+        Assert.That(DropEvidence.Of(Lab(), To(81), ports.Count + 1), Is.Null, "one probe more than traced connections: that one may not be dropped");
+    }
+
+    [Test]
     public void AConnectionNotTracedYetIsNoEvidence() => Assert.That(DropEvidence.Of(Lab(), To(80, "10.99.2.99")), Is.Null);
 
     [Test]

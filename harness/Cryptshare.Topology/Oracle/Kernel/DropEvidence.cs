@@ -38,10 +38,36 @@ public static class DropEvidence
     /// host firewall, answers the connect with EPERM in the same system call, long before a trace line
     /// can reach the harness: the probe reports that refusal itself.)
     /// </summary>
-    public static KernelDecision? Of(KernelAttribution kernel, ProbedConnection connection)
+    public static KernelDecision? Of(KernelAttribution kernel, ProbedConnection connection) => Of(kernel, connection, 1);
+
+    /// <summary>
+    /// As <see cref="Of(KernelAttribution, ProbedConnection)"/> for <paramref name="connections"/>
+    /// probes of the same addresses and port (two flows on one port of one host): evidence only when
+    /// that many distinct connections (source ports) were each traced dropped, so every one of the
+    /// probes is known dropped, whichever it is. The first connection's decision stands for them.
+    /// </summary>
+    public static KernelDecision? Of(KernelAttribution kernel, ProbedConnection connection, int connections)
     {
         ArgumentNullException.ThrowIfNull(kernel);
-        var decision = kernel.Attribute(connection, out _);
-        return decision is { Verdict: PacketVerdict.Drop, Step: HandshakeStep.Syn or HandshakeStep.SynAck } ? decision : null;
+        ArgumentOutOfRangeException.ThrowIfLessThan(connections, 1);
+        var ports = kernel.SynSourcePorts(connection);
+        if (ports.Count < connections)
+        {
+            return null;
+        }
+
+        KernelDecision? first = null;
+        foreach (var port in ports)
+        {
+            var decision = kernel.Attribute(connection, port, out _);
+            if (decision is not { Verdict: PacketVerdict.Drop, Step: HandshakeStep.Syn or HandshakeStep.SynAck })
+            {
+                return null;
+            }
+
+            first ??= decision;
+        }
+
+        return first;
     }
 }
