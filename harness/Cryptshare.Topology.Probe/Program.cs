@@ -6,9 +6,9 @@ using Cryptshare.Topology.Probing;
 
 // ctt-probe: reads one probe batch (JSON, see Cryptshare.Topology.Probing.ProbeBatch) on stdin,
 // probes every flow concurrently, and prints one JSON line (ProbeResult) per probe on stdout.
-// With --follow the batch is the first line of stdin, and every later line is a stop command
-// (ProbeStop) the harness sends when a firewall's trace shows a probe's connection dropped.
-// With --serve it stays for batch after batch (see AgentService): start-up and JIT are paid once.
+// With --serve it stays for batch after batch, one line each, and takes stop commands (ProbeStop)
+// between them, which the harness sends when a firewall's trace shows a probe's connection dropped
+// (see AgentService): start-up and JIT are paid once.
 // Exit codes: 0 every probe reported (whatever the verdicts), 2 the input is not a valid batch,
 // 1 the agent itself failed.
 const int BadInput = 2;
@@ -20,20 +20,22 @@ if (args is ["--version"])
     return 0;
 }
 
-var follow = args is ["--follow"];
 if (args is ["--serve"])
 {
     // One long-lived agent per source: batches and stop commands, one JSON line each, until stdin ends.
     return await AgentService.RunAsync(Console.OpenStandardInput(), Console.OpenStandardOutput());
 }
 
-if (args.Length > 0 && !follow)
+if (args.Length > 0)
 {
-    Console.Error.WriteLine("usage: ctt-probe < batch.json    |    ctt-probe --follow    |    ctt-probe --serve    |    ctt-probe --version");
+    Console.Error.WriteLine("usage: ctt-probe < batch.json    |    ctt-probe --serve    |    ctt-probe --version");
     return BadInput;
 }
-var stdin = new StreamReader(Console.OpenStandardInput(), new UTF8Encoding(false));
-var input = follow ? await stdin.ReadLineAsync() ?? string.Empty : await stdin.ReadToEndAsync();
+string input;
+using (var stdin = new StreamReader(Console.OpenStandardInput(), new UTF8Encoding(false)))
+{
+    input = await stdin.ReadToEndAsync();
+}
 
 ProbeBatch batch;
 try
@@ -50,14 +52,7 @@ catch (JsonException e)
 try
 {
     using var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false)) { AutoFlush = false };
-    var agent = new ProbeAgent(batch, stdout);
-    if (follow)
-    {
-        // Not awaited: the agent is done when its probes are, whether or not the harness closed stdin.
-        _ = Task.Run(() => StopCommands.ReadAsync(stdin, agent));
-    }
-
-    await agent.RunAsync(CancellationToken.None);
+    await new ProbeAgent(batch, stdout).RunAsync(CancellationToken.None);
     return 0;
 }
 catch (ArgumentException e)

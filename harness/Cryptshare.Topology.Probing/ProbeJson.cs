@@ -38,7 +38,7 @@ public static class ProbeJson
     public static ProbeResult DeserializeResult(string line) =>
         JsonSerializer.Deserialize<ProbeResult>(line, Options) ?? throw new JsonException("a probe result line is null");
 
-    /// <summary>A stop command as one line of JSON (what the harness writes to a following agent).</summary>
+    /// <summary>A stop command as one line of JSON (what the harness writes to an agent serving batches).</summary>
     public static string SerializeLine(ProbeStop stop) => JsonSerializer.Serialize(stop, Options);
 
     public static ProbeStop DeserializeStop(string line) =>

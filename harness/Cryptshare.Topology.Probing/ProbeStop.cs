@@ -1,8 +1,8 @@
 namespace Cryptshare.Topology.Probing;
 
 /// <summary>
-/// A command the harness may send to an agent started with <c>--follow</c>, one JSON line on stdin
-/// after the batch: the probe at <paramref name="Probe"/> (its index in the batch) was seen dropped
+/// A command the harness may send to an agent started with <c>--serve</c>, one JSON line on stdin
+/// while a batch runs: the probe at <paramref name="Probe"/> (its index in the batch) was seen dropped
 /// in a firewall's trace, so its connect need not wait out the timeout. The agent honours it only
 /// while that probe's connect is still pending; a probe already connected, refused or done keeps
 /// the verdict it observed. The harness sends it only on evidence (a traced drop), never as a guess.

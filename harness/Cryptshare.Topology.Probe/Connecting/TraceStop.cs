@@ -1,7 +1,7 @@
 namespace Cryptshare.Topology.Probe.Connecting;
 
 /// <summary>
-/// The harness's word that a firewall's trace shows this probe's connection dropped (its SYN, or
+/// The harness's word (a <see cref="Probing.ProbeStop"/> line to <c>ctt-probe --serve</c>) that a firewall's trace shows this probe's connection dropped (its SYN, or
 /// the SYN-ACK back). It ends a pending connect at once as <c>dropped</c>, with the evidence in the
 /// detail, instead of waiting out the connect timeout. It has no effect once the connect is over.
 /// </summary>
