@@ -14,16 +14,17 @@ internal sealed class ProbeRunner(ProbeContext context)
 {
     private readonly TcpConnector _connector = new(new RouteInspector());
 
-    public async Task<ProbeResult> RunAsync(ProbeRequest request, CancellationToken ct)
+    /// <param name="stop">The harness's evidence of a drop for this probe, when it follows a trace (see <see cref="TraceStop"/>).</param>
+    public async Task<ProbeResult> RunAsync(ProbeRequest request, CancellationToken ct, TraceStop? stop = null)
     {
-        var clock = Stopwatch.StartNew();
-        var outcome = await OutcomeAsync(request, ct);
+        var clock = new PhaseClock();
+        var outcome = await OutcomeAsync(request, clock, stop, ct);
         var detail = context.Scrubber.Scrub(outcome.Detail.ReplaceLineEndings(" "));
         var body = outcome.Body is null ? null : context.Scrubber.Scrub(outcome.Body);
-        return ProbeResult.For(request, outcome.Verdict, clock.ElapsedMilliseconds, detail, outcome.Marker, outcome.HttpStatus, body);
+        return ProbeResult.For(request, outcome.Verdict, clock.TotalMs, detail, outcome.Marker, outcome.HttpStatus, body, clock.ConnectMs, clock.ExchangeMs);
     }
 
-    private async Task<ExchangeOutcome> OutcomeAsync(ProbeRequest request, CancellationToken ct)
+    private async Task<ExchangeOutcome> OutcomeAsync(ProbeRequest request, PhaseClock clock, TraceStop? stop, CancellationToken ct)
     {
         var protocol = ProtocolCatalog.For(request.Protocol);
         var invalid = Invalid(request) ?? protocol.Invalid(request, context);
@@ -32,7 +33,8 @@ internal sealed class ProbeRunner(ProbeContext context)
             return ExchangeOutcome.Broken($"invalid probe request: {invalid}");
         }
 
-        var connect = await _connector.ConnectAsync(new IPEndPoint(IPAddress.Parse(request.Address), request.Port), request.TimeoutMs, ct);
+        var connect = await _connector.ConnectAsync(new IPEndPoint(IPAddress.Parse(request.Address), request.Port), request.TimeoutMs, ct, stop);
+        clock.Connected();
         if (connect.Socket is null)
         {
             return new ExchangeOutcome(connect.Verdict, connect.Detail);
@@ -56,8 +58,25 @@ internal sealed class ProbeRunner(ProbeContext context)
         }
         finally
         {
+            clock.Exchanged();
             connect.Socket.Dispose();
         }
+    }
+
+    /// <summary>The connect's time and the exchange's time of one probe, apart (report.json shows both).</summary>
+    private sealed class PhaseClock
+    {
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+
+        public long? ConnectMs { get; private set; }
+
+        public long? ExchangeMs { get; private set; }
+
+        public long TotalMs => _clock.ElapsedMilliseconds;
+
+        public void Connected() => ConnectMs = _clock.ElapsedMilliseconds;
+
+        public void Exchanged() => ExchangeMs = _clock.ElapsedMilliseconds - ConnectMs;
     }
 
     /// <summary>What no protocol can work with.</summary>

@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Cryptshare.Topology.Probing;
 
@@ -20,6 +21,9 @@ public static class ProbeJson
         WriteIndented = false,
         // Details are read by people: keep quotes and apostrophes as they are (control characters are still escaped).
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        // Generated code for the contract's own types (no reflection, so the agent can be compiled
+        // ahead of time); reflection for anything else a caller serializes with these options.
+        TypeInfoResolver = JsonTypeInfoResolver.Combine(ProbeJsonContext.Default, new DefaultJsonTypeInfoResolver()),
     };
 
     public static string Serialize(ProbeBatch batch) => JsonSerializer.Serialize(batch, Options);
@@ -33,6 +37,12 @@ public static class ProbeJson
 
     public static ProbeResult DeserializeResult(string line) =>
         JsonSerializer.Deserialize<ProbeResult>(line, Options) ?? throw new JsonException("a probe result line is null");
+
+    /// <summary>A stop command as one line of JSON (what the harness writes to an agent serving batches).</summary>
+    public static string SerializeLine(ProbeStop stop) => JsonSerializer.Serialize(stop, Options);
+
+    public static ProbeStop DeserializeStop(string line) =>
+        JsonSerializer.Deserialize<ProbeStop>(line, Options) ?? throw new JsonException("a stop command is null");
 
     /// <summary>Every non-empty line of the agent's stdout as a result.</summary>
     public static IReadOnlyList<ProbeResult> ParseResults(string stdout) =>

@@ -13,6 +13,8 @@ namespace Cryptshare.Topology.Probing;
 /// </param>
 /// <param name="HttpStatus">http, https: the status code that came back.</param>
 /// <param name="Body">http, https with <c>options.readBody</c>: the start of the response body, scrubbed like the detail.</param>
+/// <param name="ConnectMs">How long the TCP connect took, to success or to its verdict (absent from older agents).</param>
+/// <param name="ExchangeMs">How long the protocol exchange took after the connect; absent when there was none.</param>
 public sealed record ProbeResult(
     string Flow,
     string Source,
@@ -25,12 +27,15 @@ public sealed record ProbeResult(
     string Detail,
     string? Marker = null,
     int? HttpStatus = null,
-    string? Body = null)
+    string? Body = null,
+    long? ConnectMs = null,
+    long? ExchangeMs = null)
 {
     /// <summary>How much of a response body a probe returns at most (characters).</summary>
     public const int MaxBodyLength = 4096;
 
     /// <summary>A result that echoes the request it answers.</summary>
-    public static ProbeResult For(ProbeRequest request, ProbeVerdict verdict, long elapsedMs, string detail, string? marker = null, int? httpStatus = null, string? body = null) =>
-        new(request.Flow, request.Source, request.Destination, request.Address, request.Port, request.Protocol, verdict, elapsedMs, detail, marker, httpStatus, body);
+    public static ProbeResult For(ProbeRequest request, ProbeVerdict verdict, long elapsedMs, string detail, string? marker = null, int? httpStatus = null, string? body = null,
+        long? connectMs = null, long? exchangeMs = null) =>
+        new(request.Flow, request.Source, request.Destination, request.Address, request.Port, request.Protocol, verdict, elapsedMs, detail, marker, httpStatus, body, connectMs, exchangeMs);
 }

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Text.Json;
+using Cryptshare.Topology.Reports;
 using Cryptshare.Topology.Runs;
 using Cryptshare.Topology.Runs.Live;
 using Spectre.Console;
@@ -8,8 +10,10 @@ namespace Cryptshare.Topology.Cli.Verbs;
 /// <summary>
 /// `bench`: the speed figures of the live harness (<see cref="Bench"/>), measured side by side in one
 /// run on one topology: topology up; rule-set swap alone; a full matrix; a swap plus a full matrix;
-/// and the same matrix with one agent exec per probe instead of one per source, for the ratio. With
-/// --parallel: the library on 1, 2 … K topologies at once (<see cref="ParallelBench"/>).
+/// and the same matrix with one agent exec per probe instead of one per source, for the ratio; then
+/// the harness beside nmap on the same tuples, in pairs, with the medians and the ratio per rule set
+/// and overall, and the load average (`--json` writes all of it as JSON). With --parallel: the
+/// library on 1, 2 … K topologies at once (<see cref="ParallelBench"/>).
 /// </summary>
 internal static class BenchVerb
 {
@@ -17,6 +21,8 @@ internal static class BenchVerb
     {
         var topology = PathOptions.File("--topology", "Topology file (YAML). Default: the default topology.");
         var rounds = NumberOptions.Count("--rounds", "Rounds over the rule-set library (1 or more).", 2, 1, int.MaxValue, "give 1 or more rounds");
+        var pairs = NumberOptions.Count("--pairs", "Paired runs (harness matrix, then nmap of the same tuples) per compared rule set; 0 leaves nmap out.", 5, 0, int.MaxValue, "give 0 or more pairs");
+        var json = new Option<bool>("--json") { Description = "Write the figures as JSON on standard output instead of a table (for CI history)." };
         var parallel = new Option<int?>("--parallel")
         {
             Description = $"Instead: the library's wall time on 1, 2 … K topologies at once (default K = {DefaultParallel}), with each topology's CPU and memory from the engine's stats.",
@@ -40,7 +46,7 @@ internal static class BenchVerb
         };
         var command = new Command("bench", "Measure topology start, rule-set swap and matrix times on the rule-set library, side by side; or, with --parallel, the library on several topologies at once.")
         {
-            topology, rounds, parallel,
+            topology, rounds, pairs, json, parallel,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -52,19 +58,30 @@ internal static class BenchVerb
                 return ExitCodes.Matched;
             }
 
-            var figures = await Bench.RunAsync(inputs, parse.GetValue(rounds), ct);
+            var figures = await Bench.RunAsync(inputs, parse.GetValue(rounds), parse.GetValue(pairs), Bench.DefaultNmapRuleSets, ct);
+            if (parse.GetValue(json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(figures, MatrixReport.Json));
+                return ExitCodes.Matched;
+            }
 
             var table = new Table { Border = TableBorder.Rounded, Title = new TableTitle("[bold]bench[/]") };
             table.AddColumns("what", "median ms", "max ms", "samples");
             table.AddRow("topology up (cached images)", $"{figures.TopologyUpMs:0}", "", "1");
-            table.AddRow("rule-set swap (nft -f + host firewall + trace restart)", $"{Median(figures.SwapMs):0}", $"{figures.SwapMs.Max():0}", $"{figures.SwapMs.Count}");
+            table.AddRow("rule-set swap (nft -f + host firewall + trace restart + rules read back)", $"{Median(figures.SwapMs):0}", $"{figures.SwapMs.Max():0}", $"{figures.SwapMs.Count}");
             table.AddRow($"full matrix ({figures.DocumentedCases} flows, sources in parallel)", $"{Median(figures.MatrixMs):0}", $"{figures.MatrixMs.Max():0}", $"{figures.MatrixMs.Count}");
             table.AddRow("swap + full matrix", $"{Median(figures.SwapAndMatrixMs):0}", $"{figures.SwapAndMatrixMs.Max():0}", $"{figures.SwapAndMatrixMs.Count}");
-            table.AddRow("documented matrix, one exec per source (batched)", $"{figures.BatchedMs:0}", "", "1");
-            table.AddRow("documented matrix, one exec per probe, sequential", $"{figures.OneByOneMs:0}", "", "1");
+            table.AddRow("documented matrix, one batch per source", $"{figures.BatchedMs:0}", "", "1");
+            table.AddRow("documented matrix, one batch per probe, sequential", $"{figures.OneByOneMs:0}", "", "1");
             var console = ConsoleOutput.Create();
             console.Write(table);
-            console.MarkupLine($"{figures.Probes} probes; batching is {figures.OneByOneMs / figures.BatchedMs:0.0}× faster than one exec per probe");
+            console.MarkupLine($"{figures.Probes} probes; batching is {figures.OneByOneMs / figures.BatchedMs:0.0}× faster than one batch per probe");
+            if (figures.Nmap.Count > 0)
+            {
+                console.Write(NmapTable(figures));
+            }
+
+            console.MarkupLine($"load average {figures.LoadAverage ?? "unknown"}");
             return ExitCodes.Matched;
         });
         return command;
@@ -73,9 +90,19 @@ internal static class BenchVerb
     /// <summary>K = 1, 2, 3: enough to see how the wall time falls and where a 2-core machine stops.</summary>
     private const int DefaultParallel = 3;
 
-    private static double Median(IReadOnlyList<double> values)
+    private static double Median(IReadOnlyList<double> values) => Medians.Of(values);
+
+    /// <summary>The harness beside nmap: per rule set and overall; a ratio below 1 means the harness was quicker.</summary>
+    private static Table NmapTable(BenchFigures figures)
     {
-        var sorted = values.Order().ToList();
-        return sorted.Count == 0 ? 0 : sorted[sorted.Count / 2];
+        var table = new Table { Border = TableBorder.Rounded, Title = new TableTitle("[bold]harness vs nmap -sT -Pn -n -T4, same tuples, paired[/]") };
+        table.AddColumns("rule set", "tuples", "harness median ms", "nmap median ms", "harness/nmap", "pairs");
+        foreach (var n in figures.Nmap)
+        {
+            table.AddRow(Markup.Escape(n.RuleSet), $"{n.Tuples}", $"{n.HarnessMedianMs:0}", $"{n.NmapMedianMs:0}", $"{n.Ratio:0.00}", $"{n.HarnessMs.Count}");
+        }
+
+        table.AddRow("overall", "", $"{figures.Nmap.Sum(n => n.HarnessMedianMs):0}", $"{figures.Nmap.Sum(n => n.NmapMedianMs):0}", $"{figures.OverallRatio:0.00}", "");
+        return table;
     }
 }

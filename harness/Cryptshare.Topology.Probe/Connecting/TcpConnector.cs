@@ -23,17 +23,26 @@ internal sealed class TcpConnector(RouteInspector routes)
     /// </summary>
     public static readonly TimeSpan RouterArpFailureAfter = TimeSpan.FromMilliseconds(2500);
 
-    public async Task<ConnectOutcome> ConnectAsync(IPEndPoint remote, int timeoutMs, CancellationToken ct)
+    /// <param name="stop">
+    /// When given, the harness may end the wait early with evidence from a firewall's trace that the
+    /// connection was dropped (<see cref="TraceStop"/>); without that word the full timeout applies.
+    /// </param>
+    public async Task<ConnectOutcome> ConnectAsync(IPEndPoint remote, int timeoutMs, CancellationToken ct, TraceStop? stop = null)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var socket = new Socket(remote.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         IcmpErrorQueue.Enable(socket);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct, stop?.Token ?? CancellationToken.None);
         timeout.CancelAfter(timeoutMs);
         try
         {
             await socket.ConnectAsync(remote, timeout.Token);
             return ConnectOutcome.Connected(socket);
+        }
+        catch (Exception e) when (stop?.Evidence is { } evidence && IsTimeout(e, true) && !ct.IsCancellationRequested)
+        {
+            socket.Dispose();
+            return ConnectOutcome.Failed(ProbeVerdict.Dropped, $"no SYN-ACK; after {clock.ElapsedMilliseconds} ms the firewall's trace showed why: {evidence}");
         }
         catch (Exception e) when (IsTimeout(e, timeout.IsCancellationRequested) && !ct.IsCancellationRequested)
         {

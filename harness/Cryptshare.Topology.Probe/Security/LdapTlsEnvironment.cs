@@ -12,11 +12,21 @@ internal static partial class LdapTlsEnvironment
 {
     private static string? _caFile;
 
-    /// <summary>Writes the batch's CA where libldap reads it, and demands a valid certificate. Idempotent per process.</summary>
+    /// <summary>
+    /// Writes the batch's CA where libldap reads it, and demands a valid certificate. The variables
+    /// are set once per process; a later batch (an agent serving many, <c>--serve</c>) writes the
+    /// file again at the same path, since <see cref="CleanUp"/> removed it after the previous batch.
+    /// </summary>
     public static void Prepare(string caPem)
     {
-        if (_caFile is not null || !OperatingSystem.IsLinux())
+        if (!OperatingSystem.IsLinux())
         {
+            return;
+        }
+
+        if (_caFile is not null)
+        {
+            File.WriteAllText(_caFile, caPem);
             return;
         }
 

@@ -28,6 +28,8 @@ public static class FlowReports
             outcome.Case.Required,
             outcome.Case.Exposure,
             prediction.Verdict,
-            rule);
+            rule,
+            outcome.ConnectMs,
+            outcome.ExchangeMs);
     }
 }

@@ -43,6 +43,12 @@ public sealed class LiveMatrix : IAsyncDisposable
 
     public LiveTopology Topology { get; }
 
+    /// <summary>
+    /// Whether a probe whose SYN or SYN-ACK the trace shows dropped ends at once (the default), or
+    /// every drop waits out the connect timeout (the way to check that both give the same verdicts).
+    /// </summary>
+    public bool DropsFromTrace { get; set; } = true;
+
     public TopologyDefinition Definition => Topology.Definition;
 
     public FlowCatalog Catalog => Topology.Context.Catalog;
@@ -129,6 +135,10 @@ public sealed class LiveMatrix : IAsyncDisposable
     /// <summary>Step: probe every case (one batch per source host, all sources at once); <paramref name="probed"/> hears each finished batch's size.</summary>
     public Task<IReadOnlyList<ProbeOutcome>> ProbeAsync(IReadOnlyList<ProbeCase> cases, CancellationToken ct = default, Action<int>? probed = null) => Topology.ProbeAsync(cases, ct, probed);
 
+    /// <summary>Step: as the plain probe, with drops decided from the trace of the rules in force while <see cref="DropsFromTrace"/> holds.</summary>
+    public Task<IReadOnlyList<ProbeOutcome>> ProbeAsync(IReadOnlyList<ProbeCase> cases, AppliedRules rules, CancellationToken ct = default, Action<int>? probed = null) =>
+        DropsFromTrace ? Topology.ProbeAsync(cases, rules, ct, probed) : Topology.ProbeAsync(cases, ct, probed);
+
     /// <summary>
     /// Step: what the kernel traced for these cases since the rule set was applied, read until every
     /// probe's SYN is in it (the monitor writes each event as it comes; under load the last SYNs may
@@ -167,7 +177,7 @@ public sealed class LiveMatrix : IAsyncDisposable
         await ApplyAsync(ruleSet, ct);
         var inForce = await ReadRulesAsync(ct);
         phase.Note("probing");
-        var outcomes = await ProbeAsync(cases, ct, batch => phase.Step(steps: batch));
+        var outcomes = await ProbeAsync(cases, inForce.Rules, ct, batch => phase.Step(steps: batch));
         phase.Note("reading the kernel's trace");
         var kernel = await ReadTraceAsync(cases, inForce.Rules, ct);
         var run = new RuleSetRun(ruleSet, Attribute(outcomes, inForce, kernel));
@@ -324,7 +334,7 @@ public sealed class LiveMatrix : IAsyncDisposable
                 var inForce = await ReadRulesAsync(ct);
                 var toProbe = cases.Where(c => _watch.Involved(c) is null).ToList();
                 phase.Note("probing");
-                var outcomes = await ProbeAsync(toProbe, ct, batch => phase.Step(steps: batch));
+                var outcomes = await ProbeAsync(toProbe, inForce.Rules, ct, batch => phase.Step(steps: batch));
                 phase.Note("reading the kernel's trace");
                 var kernel = await ReadTraceAsync(toProbe, inForce.Rules, ct);
                 var suspects = outcomes.Where(o => o.Observed != Verdict.Allowed).Select(o => o.Case.Destination.Name).ToHashSet();

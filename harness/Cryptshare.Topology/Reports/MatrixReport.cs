@@ -58,6 +58,9 @@ public sealed record RuleSetReport(
 /// the rule that decided (the kernel's from the trace, else the oracle's; see <see cref="ReportedRule"/>),
 /// written into report.json as a nested object; both are null where no oracle ran (added after the
 /// first fields, optional so that older report.json files and callers keep working).
+/// <see cref="ConnectMs"/> and <see cref="ExchangeMs"/> split <see cref="ElapsedMs"/> into the TCP
+/// connect and the protocol exchange after it (optional too: absent in older reports, and where the
+/// agent did not measure them, e.g. a flow whose host failed).
 /// </summary>
 public sealed record FlowReport(
     string Id,
@@ -71,7 +74,9 @@ public sealed record FlowReport(
     bool Required,
     bool Exposure,
     Verdict? Predicted = null,
-    ReportedRule? DecidingRule = null)
+    ReportedRule? DecidingRule = null,
+    long? ConnectMs = null,
+    long? ExchangeMs = null)
 {
     /// <summary>
     /// No expectation (a customer's rule set before the oracle) counts as matching: nothing to

@@ -19,6 +19,16 @@ public sealed class FlowReportJsonTests
     }
 
     [Test]
+    public void ConnectAndExchangeTimesRoundTripAndAreNullWhenUnknown()
+    {
+        var flow = new FlowReport("smtps", "intranet", "relay-465", 465, Verdict.Allowed, Verdict.Allowed, 41, "accepted", true, false, ConnectMs: 3, ExchangeMs: 38);
+        var json = JsonSerializer.Serialize(flow, MatrixReport.Json);
+        Assert.That(json, Does.Contain("\"connectMs\": 3").And.Contain("\"exchangeMs\": 38"));
+        Assert.That(JsonSerializer.Deserialize<FlowReport>(json, MatrixReport.Json), Is.EqualTo(flow));
+        Assert.That(JsonSerializer.Serialize(flow with { ConnectMs = null, ExchangeMs = null }, MatrixReport.Json), Does.Contain("\"connectMs\": null").And.Contain("\"exchangeMs\": null"));
+    }
+
+    [Test]
     public void AReportWrittenBeforeTheOracleFieldsStillReads()
     {
         const string older = """
@@ -27,5 +37,6 @@ public sealed class FlowReportJsonTests
             """;
         var flow = JsonSerializer.Deserialize<FlowReport>(older, MatrixReport.Json)!;
         Assert.That((flow.Predicted, flow.DecidingRule), Is.EqualTo(((Verdict?)null, (ReportedRule?)null)));
+        Assert.That((flow.ConnectMs, flow.ExchangeMs), Is.EqualTo(((long?)null, (long?)null)), "no connect or exchange time in an older report");
     }
 }

@@ -15,9 +15,10 @@ namespace Cryptshare.Topology.Tests.Unit.Oracle;
 [Category("Oracle")]
 public sealed class KernelAttributionTests
 {
-    private static readonly string Folder = Path.Combine(RepositoryLayout.Root, "tests", "Cryptshare.Topology.Tests.Unit", "Oracle", "matrix");
+    internal static readonly string Folder = Path.Combine(RepositoryLayout.Root, "tests", "Cryptshare.Topology.Tests.Unit", "Oracle", "matrix");
 
-    private static KernelAttribution Lab() =>
+    /// <summary>The captured lab trace with its rules (also what <see cref="DropEvidenceTests"/> reads).</summary>
+    internal static KernelAttribution Lab() =>
         new(File.ReadAllLines(Path.Combine(Folder, "trace-lab.trace")), File.ReadAllText(Path.Combine(Folder, "trace-lab.json")));
 
     private static ProbedConnection To(string address, int port) => new(IPAddress.Parse("10.99.1.10"), "internet", IPAddress.Parse(address), port, Exchange: false);

@@ -76,6 +76,29 @@ public sealed class ProbeJsonContractTests
         Assert.That(ProbeJson.DeserializeResult(line), Is.EqualTo(result));
     }
 
+    [Test]
+    public void ResultCarriesTheConnectAndExchangeTimesWhenMeasuredAndOlderLinesStillRead()
+    {
+        var result = new ProbeResult("https", "admin-client", "cryptshare", "10.77.2.10", 443, ProbeProtocol.Https, ProbeVerdict.Allowed, 30, "200", ConnectMs: 2, ExchangeMs: 28);
+        var line = ProbeJson.SerializeLine(result);
+        Assert.That(line, Does.Contain("\"connectMs\":2").And.Contain("\"exchangeMs\":28"));
+        Assert.That(ProbeJson.DeserializeResult(line), Is.EqualTo(result));
+
+        const string older = """{"flow":"https","source":"a","destination":"b","address":"10.0.0.1","port":443,"protocol":"https","verdict":"allowed","elapsedMs":3,"detail":"200"}""";
+        Assert.That(ProbeJson.DeserializeResult(older) is { ConnectMs: null, ExchangeMs: null }, Is.True);
+    }
+
+    [Test]
+    public void StopCommandIsOneLineAndStrict()
+    {
+        var stop = new ProbeStop(3, "SYN dropped at the firewall by inet filter forward policy drop");
+        var line = ProbeJson.SerializeLine(stop);
+        Assert.That(line, Is.EqualTo("""{"probe":3,"evidence":"SYN dropped at the firewall by inet filter forward policy drop"}"""));
+        Assert.That(ProbeJson.DeserializeStop(line), Is.EqualTo(stop));
+        Assert.Throws<JsonException>(() => ProbeJson.DeserializeStop("""{"probe":3}"""), "the evidence is required");
+        Assert.Throws<JsonException>(() => ProbeJson.DeserializeStop("""{"probe":3,"evidence":"x","verdict":"allowed"}"""), "an unknown field is an error");
+    }
+
     [TestCase(ProbeVerdict.Allowed, "allowed")]
     [TestCase(ProbeVerdict.Dropped, "dropped")]
     [TestCase(ProbeVerdict.Rejected, "rejected")]

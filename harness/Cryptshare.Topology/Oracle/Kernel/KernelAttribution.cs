@@ -43,8 +43,22 @@ public sealed class KernelAttribution
     /// <summary>Traced packets of the firewall (for diagnostics).</summary>
     public IReadOnlyList<TracedPacket> FirewallPackets => _firewall;
 
+    /// <summary>The source ports of every SYN the firewall traced for this connection's addresses and port, first first (one per connection made).</summary>
+    public IReadOnlyList<int> SynSourcePorts(ProbedConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        return _firewall.Where(p => Is(p.Header, connection.Source, null, connection.Destination, connection.Port, TcpFlags.Syn))
+            .Select(p => p.Header.SourcePort).OfType<int>().Distinct().ToList();
+    }
+
     /// <summary>The kernel's decision for a connection, or null when its SYN is not in the trace (the reason is in <paramref name="why"/>).</summary>
-    public KernelDecision? Attribute(ProbedConnection connection, out string why)
+    public KernelDecision? Attribute(ProbedConnection connection, out string why) => Attribute(connection, null, out why);
+
+    /// <summary>
+    /// As <see cref="Attribute(ProbedConnection, out string)"/> for the connection made from
+    /// <paramref name="sourcePort"/> (one of <see cref="SynSourcePorts"/>); null: the first traced.
+    /// </summary>
+    public KernelDecision? Attribute(ProbedConnection connection, int? sourcePort, out string why)
     {
         ArgumentNullException.ThrowIfNull(connection);
         var (source, destination, port) = (connection.Source, connection.Destination, connection.Port);
@@ -60,14 +74,14 @@ public sealed class KernelAttribution
 
         // As the first chain saw it, before any NAT: after a DNAT another connection's SYN can carry
         // this one's addresses in its later passes.
-        var syn = _firewall.FirstOrDefault(p => Is(p.Header, source, null, destination, port, TcpFlags.Syn));
+        var syn = _firewall.FirstOrDefault(p => Is(p.Header, source, sourcePort, destination, port, TcpFlags.Syn));
         if (syn is null)
         {
             why = $"no SYN from {source} to {destination}:{port} in the firewall's trace ({_firewall.Count} packets traced)";
             return null;
         }
 
-        var sourcePort = syn.Header.SourcePort;
+        sourcePort = syn.Header.SourcePort;
         var synDecision = PacketDecision.Of(syn, _firewallRules);
         if (!synDecision.Accepted)
         {

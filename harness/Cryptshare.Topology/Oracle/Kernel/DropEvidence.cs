@@ -1,0 +1,73 @@
+using Cryptshare.Topology.Oracle.Matrix;
+
+namespace Cryptshare.Topology.Oracle.Kernel;
+
+/// <summary>
+/// When a trace read while probing is evidence enough to call a connection <c>dropped</c> before its
+/// connect timeout: the kernel dropped its SYN, or the SYN-ACK back (at the perimeter or the server's
+/// own firewall), and the rule set decides every retransmission the same way. A rule set that
+/// counts, limits or remembers packets (limit, quota, numgen, meters, ct count, sets updated from
+/// the packet path) may treat the retransmitted SYN differently from the first; for those there is
+/// no evidence, and the probe waits out its timeout as before. Nothing here decides a verdict the
+/// probe could not observe: it only ends a wait whose end the trace already shows.
+/// </summary>
+public static class DropEvidence
+{
+    /// <summary>JSON keys of nft statements and expressions whose decision can change from one packet to the next.</summary>
+    private static readonly string[] Stateful = ["\"limit\"", "\"quota\"", "\"numgen\"", "\"meter\"", "\"ct count\"", "\"op\": \"add\"", "\"op\": \"update\"", "\"op\":\"add\"", "\"op\":\"update\"", "\"synproxy\""];
+
+    /// <summary>Why the trace is no evidence for this rule set (a construct it names), or null when it is.</summary>
+    public static string? Unusable(string firewallJson, string? hostFirewallJson)
+    {
+        ArgumentNullException.ThrowIfNull(firewallJson);
+        foreach (var json in new[] { firewallJson, hostFirewallJson }.OfType<string>())
+        {
+            if (Stateful.FirstOrDefault(key => json.Contains(key, StringComparison.Ordinal)) is { } key)
+            {
+                return $"the rule set uses {key.Split(':')[0].Trim('"')}, which may decide a retransmitted SYN differently";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The kernel's drop of this connection's SYN or SYN-ACK as the trace shows it so far, or null
+    /// (accepted, rejected, not traced yet). A drop of the source's ACK is not counted: by then the
+    /// connect has succeeded. (A drop in the source's own output, the server probing out through its
+    /// host firewall, answers the connect with EPERM in the same system call, long before a trace line
+    /// can reach the harness: the probe reports that refusal itself.)
+    /// </summary>
+    public static KernelDecision? Of(KernelAttribution kernel, ProbedConnection connection) => Of(kernel, connection, 1);
+
+    /// <summary>
+    /// As <see cref="Of(KernelAttribution, ProbedConnection)"/> for <paramref name="connections"/>
+    /// probes of the same addresses and port (two flows on one port of one host): evidence only when
+    /// that many distinct connections (source ports) were each traced dropped, so every one of the
+    /// probes is known dropped, whichever it is. The first connection's decision stands for them.
+    /// </summary>
+    public static KernelDecision? Of(KernelAttribution kernel, ProbedConnection connection, int connections)
+    {
+        ArgumentNullException.ThrowIfNull(kernel);
+        ArgumentOutOfRangeException.ThrowIfLessThan(connections, 1);
+        var ports = kernel.SynSourcePorts(connection);
+        if (ports.Count < connections)
+        {
+            return null;
+        }
+
+        KernelDecision? first = null;
+        foreach (var port in ports)
+        {
+            var decision = kernel.Attribute(connection, port, out _);
+            if (decision is not { Verdict: PacketVerdict.Drop, Step: HandshakeStep.Syn or HandshakeStep.SynAck })
+            {
+                return null;
+            }
+
+            first ??= decision;
+        }
+
+        return first;
+    }
+}
