@@ -16,6 +16,7 @@ namespace Cryptshare.Topology.Tests.Integration.Flows;
 public sealed class DropEvidenceDifferentialTests
 {
     private LiveMatrix? _matrix;
+    private IReadOnlyList<Cryptshare.Topology.RuleSets.RuleSet> _prepared = [];
 
     public static IEnumerable<TestCaseData> Library() =>
         DefaultLibrary.RuleSets.Select(r => new TestCaseData(r.Name).SetName($"drops-from-trace/{r.Name}"));
@@ -23,6 +24,9 @@ public sealed class DropEvidenceDifferentialTests
     [OneTimeSetUp]
     public async Task StartTopology()
     {
+        // As run prepares them: an iptables-save file is loaded by iptables-restore, and only a
+        // prepared rule set says so (the library as read holds the file's text alone).
+        _prepared = await DefaultLibrary.PreparedAsync(CancellationToken.None);
         _matrix = await LiveMatrix.StartAsync(DefaultLibrary.Topology, DefaultLibrary.Catalog);
         await _matrix.ProveRoutingAsync();
     }
@@ -39,7 +43,7 @@ public sealed class DropEvidenceDifferentialTests
     [TestCaseSource(nameof(Library))]
     public async Task EvidenceAndTimeoutGiveTheSameVerdicts(string ruleSetName)
     {
-        var ruleSet = DefaultLibrary.RuleSets.Single(r => r.Name == ruleSetName);
+        var ruleSet = _prepared.Single(r => r.Name == ruleSetName);
         _matrix!.DropsFromTrace = true;
         var fromTrace = await _matrix.RunRuleSetAsync(ruleSet);
         _matrix.DropsFromTrace = false;
@@ -65,7 +69,7 @@ public sealed class DropEvidenceDifferentialTests
     {
         // The documented set drops flows at the perimeter: evidence must end those waits, or the
         // comparison above would hold only because no drop was ever decided from the trace.
-        var documented = DefaultLibrary.RuleSets[0];
+        var documented = _prepared[0];
         _matrix!.DropsFromTrace = true;
         var run = await _matrix.RunRuleSetAsync(documented);
         var dropped = run.Flows.Where(f => f.Outcome.Observed == Verdict.Dropped).ToList();
