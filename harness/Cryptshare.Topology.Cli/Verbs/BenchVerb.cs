@@ -20,7 +20,8 @@ internal static class BenchVerb
     public static Command Create()
     {
         var topology = PathOptions.File("--topology", "Topology file (YAML). Default: the default topology.");
-        var rounds = NumberOptions.Count("--rounds", "Rounds over the rule-set library (1 or more).", 2, 1, int.MaxValue, "give 1 or more rounds");
+        var starts = NumberOptions.Count("--starts", "Topology starts from cached images, for the cold-start median (1 or more).", 3, 1, int.MaxValue, "give 1 or more starts");
+        var rounds = NumberOptions.Count("--rounds", "Warm rounds over the rule-set library after the first (1 or more).", 3, 1, int.MaxValue, "give 1 or more rounds");
         var pairs = NumberOptions.Count("--pairs", "Paired runs (harness matrix, then nmap of the same tuples) per compared rule set; 0 leaves nmap out.", 5, 0, int.MaxValue, "give 0 or more pairs");
         var json = new Option<bool>("--json") { Description = "Write the figures as JSON on standard output instead of a table (for CI history)." };
         var parallel = new Option<int?>("--parallel")
@@ -46,11 +47,12 @@ internal static class BenchVerb
         };
         var command = new Command("bench", "Measure topology start, rule-set swap and matrix times on the rule-set library, side by side; or, with --parallel, the library on several topologies at once.")
         {
-            topology, rounds, pairs, json, parallel,
+            topology, starts, rounds, pairs, json, parallel,
         };
         command.SetAction(async (parse, ct) =>
         {
-            var inputs = MatrixInputs.Load(parse.GetValue(topology)?.FullName, MatrixInputs.LibraryRuleSetPaths());
+            // The library as run prepares it: iptables-save files are loaded by iptables-restore, not handed to nft.
+            var inputs = await RunPipeline.PrepareAsync(MatrixInputs.Load(parse.GetValue(topology)?.FullName, MatrixInputs.LibraryRuleSetPaths()), ConsoleOutput.Warn, ct);
             if (parse.GetValue(parallel) is { } k)
             {
                 var output = ConsoleOutput.Create();
@@ -58,7 +60,7 @@ internal static class BenchVerb
                 return ExitCodes.Matched;
             }
 
-            var figures = await Bench.RunAsync(inputs, parse.GetValue(rounds), parse.GetValue(pairs), Bench.DefaultNmapRuleSets, ct);
+            var figures = await Bench.RunAsync(inputs, parse.GetValue(starts), parse.GetValue(rounds), parse.GetValue(pairs), Bench.DefaultNmapRuleSets, ct);
             if (parse.GetValue(json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(figures, MatrixReport.Json));
@@ -67,15 +69,18 @@ internal static class BenchVerb
 
             var table = new Table { Border = TableBorder.Rounded, Title = new TableTitle("[bold]bench[/]") };
             table.AddColumns("what", "median ms", "max ms", "samples");
-            table.AddRow("topology up (cached images)", $"{figures.TopologyUpMs:0}", "", "1");
-            table.AddRow("rule-set swap (nft -f + host firewall + trace restart + rules read back)", $"{Median(figures.SwapMs):0}", $"{figures.SwapMs.Max():0}", $"{figures.SwapMs.Count}");
-            table.AddRow($"full matrix ({figures.DocumentedCases} flows, sources in parallel)", $"{Median(figures.MatrixMs):0}", $"{figures.MatrixMs.Max():0}", $"{figures.MatrixMs.Count}");
-            table.AddRow("swap + full matrix", $"{Median(figures.SwapAndMatrixMs):0}", $"{figures.SwapAndMatrixMs.Max():0}", $"{figures.SwapAndMatrixMs.Count}");
+            table.AddRow("cold start, cached images (topology up)", $"{figures.TopologyUpMs:0}", $"{figures.ColdStartMs.Max():0}", $"{figures.ColdStartMs.Count}");
+            table.AddRow("rule-set swap (load + host firewall + trace restart + rules read back)", $"{Median(figures.SwapMs):0}", $"{figures.SwapMs.Max():0}", $"{figures.SwapMs.Count}");
+            table.AddRow("full matrix, any library rule set (sources in parallel)", $"{Median(figures.MatrixMs):0}", $"{figures.MatrixMs.Max():0}", $"{figures.MatrixMs.Count}");
+            table.AddRow("swap + full matrix, any library rule set", $"{Median(figures.SwapAndMatrixMs):0}", $"{figures.SwapAndMatrixMs.Max():0}", $"{figures.SwapAndMatrixMs.Count}");
+            table.AddRow($"warm swap to {Markup.Escape(Bench.DefaultNmapRuleSets[0])} + its matrix ({figures.DocumentedCases} flows)", $"{Median(figures.WarmDocumentedMs):0}", $"{figures.WarmDocumentedMs.Max():0}", $"{figures.WarmDocumentedMs.Count}");
             table.AddRow("documented matrix, one batch per source", $"{figures.BatchedMs:0}", "", "1");
             table.AddRow("documented matrix, one batch per probe, sequential", $"{figures.OneByOneMs:0}", "", "1");
             var console = ConsoleOutput.Create();
             console.Write(table);
             console.MarkupLine($"{figures.Probes} probes; batching is {figures.OneByOneMs / figures.BatchedMs:0.0}× faster than one batch per probe");
+            console.Write(RuleSetTable(figures));
+            console.Write(SlowestTable(figures));
             if (figures.Nmap.Count > 0)
             {
                 console.Write(NmapTable(figures));
@@ -91,6 +96,34 @@ internal static class BenchVerb
     private const int DefaultParallel = 3;
 
     private static double Median(IReadOnlyList<double> values) => Medians.Of(values);
+
+    /// <summary>Each library rule set's swap and matrix medians, and why a rule set's drops wait out the connect timeout.</summary>
+    private static Table RuleSetTable(BenchFigures figures)
+    {
+        var table = new Table { Border = TableBorder.Rounded, Title = new TableTitle("[bold]per library rule set (medians of the warm rounds)[/]") };
+        table.AddColumns("rule set", "flows", "first round matrix ms", "swap median ms", "matrix median ms", "matrix max ms", "slowest probe (last round)", "drops");
+        foreach (var r in figures.RuleSets)
+        {
+            var slowest = r.Slowest is { } p ? $"{p.Flow} from {p.From} {p.Verdict} {p.ElapsedMs} ms" : string.Empty;
+            table.AddRow(Markup.Escape(r.RuleSet), $"{r.Flows}", $"{r.FirstMatrixMs:0}", $"{r.SwapMedianMs:0}", $"{r.MatrixMedianMs:0}", $"{r.MatrixMs.Max():0}", Markup.Escape(slowest),
+                Markup.Escape(r.TimeoutOnly is null ? "from the trace" : $"timeout: {r.TimeoutOnly}"));
+        }
+
+        return table;
+    }
+
+    /// <summary>Where the warm documented matrix spends its time: its slowest probes, connect and protocol apart.</summary>
+    private static Table SlowestTable(BenchFigures figures)
+    {
+        var table = new Table { Border = TableBorder.Rounded, Title = new TableTitle("[bold]slowest probes of the last warm documented matrix[/]") };
+        table.AddColumns("flow", "from", "to", "verdict", "ms", "connect ms", "protocol ms");
+        foreach (var p in figures.SlowestWarmProbes)
+        {
+            table.AddRow(Markup.Escape(p.Flow), Markup.Escape(p.From), Markup.Escape($"{p.To}:{p.Port}"), p.Verdict, $"{p.ElapsedMs}", $"{p.ConnectMs}", $"{p.ExchangeMs}");
+        }
+
+        return table;
+    }
 
     /// <summary>The harness beside nmap: per rule set and overall; a ratio below 1 means the harness was quicker.</summary>
     private static Table NmapTable(BenchFigures figures)

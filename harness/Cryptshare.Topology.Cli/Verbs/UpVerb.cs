@@ -14,11 +14,13 @@ internal static class UpVerb
     public static Command Create()
     {
         var topology = PathOptions.File("--topology", "Topology file (YAML). Default: the default topology.");
-        var rules = PathOptions.File("--rules", "Rule set to load (nftables). Default: the documented rule set.");
+        var rules = PathOptions.File("--rules", "Rule set to load (nftables, or iptables-save as NAME.rules). Default: the documented rule set.");
         var command = new Command("up", "Start the topology with a rule set loaded and leave it running for manual work; `down` removes it.") { topology, rules };
         command.SetAction(async (parse, ct) =>
         {
-            var inputs = MatrixInputs.Load(parse.GetValue(topology)?.FullName, parse.GetValue(rules) is { } file ? [file.FullName] : []);
+            // As run prepares it: an iptables-save file is checked and loaded by iptables-restore, not handed to nft.
+            var inputs = await RunPipeline.PrepareAsync(
+                MatrixInputs.Load(parse.GetValue(topology)?.FullName, parse.GetValue(rules) is { } file ? [file.FullName] : []), ConsoleOutput.Warn, ct);
             var console = ConsoleOutput.Create();
             var up = await ProgressDisplay.RunAsync(console, progress => ManualTopology.UpAsync(inputs, progress, ct));
 

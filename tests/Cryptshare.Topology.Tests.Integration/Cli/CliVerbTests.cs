@@ -76,10 +76,13 @@ public sealed class CliVerbTests
     public async Task UpLeavesTheTopologyRunningStatusListsItDownRemovesIt()
     {
         var run = ToolProcess.NewRunId();
-        var up = await ToolProcess.RunAsync(run, "up");
+        // An iptables-save file, as run takes it (checked, then loaded by iptables-restore): up once handed it to nft.
+        var ufw = Path.Combine(RepositoryLayout.Fixtures, "rulesets", "11-ufw-perimeter.rules");
+        var up = await ToolProcess.RunAsync(run, "up", "--rules", ufw);
         try
         {
             Assert.That(up.ExitCode, Is.Zero, up.ToString());
+            Assert.That(up.Stdout, Does.Contain("is up with 11-ufw-perimeter"), up.ToString());
             Assert.That(up.Stdout, Does.Contain($"docker exec -it ctt-{run}-cryptshare bash"), "how to get a shell in each host");
             Assert.That(up.Stdout, Does.Contain($"docker exec -it ctt-{run}-firewall bash"));
 
