@@ -58,12 +58,60 @@ public sealed class DropEvidenceTests
 
     [TestCase("""{"limit": {"rate": 10, "per": "second"}}""", "limit")]
     [TestCase("""{"quota": {"val": 1, "val_unit": "mbytes"}}""", "quota")]
-    [TestCase("""{"numgen": {"mode": "random", "mod": 2}}""", "numgen")]
-    [TestCase("""{"set": {"op": "add", "elem": {"payload": {}}, "set": "@seen"}}""", "op")]
-    public void ARuleSetThatCountsOrRemembersPacketsGivesNoEvidence(string statement, string named)
+    [TestCase("""{"match": {"op": "==", "left": {"numgen": {"mode": "random", "mod": 2}}, "right": 0}}""", "numgen")]
+    [TestCase("""{"xt": {"type": "match", "name": "recent"}}""", "-m recent")]
+    [TestCase("""{"xt": {"type": "match", "name": "hashlimit"}}""", "-m hashlimit")]
+    public void ARuleThatCountsPacketsAndDecidesGivesNoEvidence(string statement, string named)
     {
-        var json = $$$"""{"nftables": [{"rule": {"family": "inet", "table": "filter", "chain": "forward", "handle": 4, "expr": [{{{statement}}}]}}]}""";
-        Assert.That(DropEvidence.Unusable(json, null), Does.Contain(named));
+        var json = Rules(("forward", $$$"""[{{{statement}}}, {"drop": null}]"""));
+        Assert.That(DropEvidence.Unusable(json, null), Does.Contain(named).And.Contain("chain forward"));
         Assert.That(DropEvidence.Unusable("""{"nftables": []}""", json), Does.Contain(named), "the host firewall's rules count too");
+    }
+
+    [TestCase("""{"set": {"op": "add", "elem": {"payload": {"protocol": "ip", "field": "saddr"}}, "set": "@seen"}}""", "set")]
+    [TestCase("""{"meter": {"name": "m", "key": {"payload": {"protocol": "ip", "field": "saddr"}}, "stmt": {"limit": {"rate": 1, "per": "second"}}}}""", "meter")]
+    public void ARuleThatRemembersPacketsGivesNoEvidenceEvenWhenItOnlyLogs(string statement, string named) =>
+        Assert.That(DropEvidence.Unusable(Rules(("forward", $$$"""[{{{statement}}}, {"log": {"prefix": "x"}}]""")), null), Does.Contain(named));
+
+    [Test]
+    public void ARateLimitedLogRuleDecidesNothing() =>
+        Assert.That(DropEvidence.Unusable(Rules(("forward", """[{"limit": {"rate": 3, "burst": 10, "per": "minute"}}, {"counter": null}, {"xt": {"type": "target", "name": "LOG"}}]""")), null), Is.Null,
+            "ufw's and Shorewall's logging: the limit decides whether a line is logged, not the packet's fate");
+
+    [Test]
+    public void ALimitedJumpIntoALoggingChainDecidesNothing()
+    {
+        // ufw's ufw-not-local: `-m limit -j ufw-logging-deny`, a chain that only logs and returns.
+        var json = Rules(
+            ("ufw-not-local", """[{"limit": {"rate": 3, "per": "minute"}}, {"jump": {"target": "ufw-logging-deny"}}]"""),
+            ("ufw-not-local", """[{"drop": null}]"""),
+            ("ufw-logging-deny", """[{"xt": {"type": "match", "name": "conntrack"}}, {"limit": {"rate": 3, "per": "minute"}}, {"return": null}]"""),
+            ("ufw-logging-deny", """[{"limit": {"rate": 3, "per": "minute"}}, {"log": {"prefix": "[UFW BLOCK] "}}]"""));
+        Assert.That(DropEvidence.Unusable(json, null), Is.Null);
+    }
+
+    [Test]
+    public void ALimitedReturnInAChainThatDecidesIsUnstable()
+    {
+        // Returning early skips the drop below for the first SYN, not for a later one.
+        var json = Rules(
+            ("guard", """[{"limit": {"rate": 3, "per": "minute"}}, {"return": null}]"""),
+            ("guard", """[{"drop": null}]"""));
+        Assert.That(DropEvidence.Unusable(json, null), Does.Contain("limit").And.Contain("chain guard"));
+    }
+
+    [Test]
+    public void ALimitedJumpIntoAChainThatDecidesIsUnstable()
+    {
+        var json = Rules(
+            ("forward", """[{"limit": {"rate": 3, "per": "minute"}}, {"jump": {"target": "deny"}}]"""),
+            ("deny", """[{"drop": null}]"""));
+        Assert.That(DropEvidence.Unusable(json, null), Does.Contain("limit"));
+    }
+
+    private static string Rules(params (string Chain, string Expr)[] rules)
+    {
+        var items = rules.Select((r, i) => "{\"rule\": {\"family\": \"ip\", \"table\": \"filter\", \"chain\": \"" + r.Chain + "\", \"handle\": " + (i + 2) + ", \"expr\": " + r.Expr + "}}");
+        return "{\"nftables\": [" + string.Join(", ", items) + "]}";
     }
 }

@@ -5,30 +5,20 @@ namespace Cryptshare.Topology.Oracle.Kernel;
 /// <summary>
 /// When a trace read while probing is evidence enough to call a connection <c>dropped</c> before its
 /// connect timeout: the kernel dropped its SYN, or the SYN-ACK back (at the perimeter or the server's
-/// own firewall), and the rule set decides every retransmission the same way. A rule set that
-/// counts, limits or remembers packets (limit, quota, numgen, meters, ct count, sets updated from
-/// the packet path) may treat the retransmitted SYN differently from the first; for those there is
-/// no evidence, and the probe waits out its timeout as before. Nothing here decides a verdict the
+/// own firewall), and the rule set decides every retransmission the same way. A rule that counts,
+/// limits or remembers packets (limit, quota, numgen, meters, ct count, sets updated from the packet
+/// path) and decides something may treat the retransmitted SYN differently from the first; for such
+/// rule sets there is no evidence, and the probe waits out its timeout as before. A rate-limited LOG
+/// rule decides nothing (<see cref="RetransmissionStability"/>). Nothing here decides a verdict the
 /// probe could not observe: it only ends a wait whose end the trace already shows.
 /// </summary>
 public static class DropEvidence
 {
-    /// <summary>JSON keys of nft statements and expressions whose decision can change from one packet to the next.</summary>
-    private static readonly string[] Stateful = ["\"limit\"", "\"quota\"", "\"numgen\"", "\"meter\"", "\"ct count\"", "\"op\": \"add\"", "\"op\": \"update\"", "\"op\":\"add\"", "\"op\":\"update\"", "\"synproxy\""];
-
-    /// <summary>Why the trace is no evidence for this rule set (a construct it names), or null when it is.</summary>
+    /// <summary>Why the trace is no evidence for this rule set (a construct it names, <see cref="RetransmissionStability"/>), or null when it is.</summary>
     public static string? Unusable(string firewallJson, string? hostFirewallJson)
     {
         ArgumentNullException.ThrowIfNull(firewallJson);
-        foreach (var json in new[] { firewallJson, hostFirewallJson }.OfType<string>())
-        {
-            if (Stateful.FirstOrDefault(key => json.Contains(key, StringComparison.Ordinal)) is { } key)
-            {
-                return $"the rule set uses {key.Split(':')[0].Trim('"')}, which may decide a retransmitted SYN differently";
-            }
-        }
-
-        return null;
+        return new[] { firewallJson, hostFirewallJson }.OfType<string>().Select(RetransmissionStability.Unstable).FirstOrDefault(reason => reason is not null);
     }
 
     /// <summary>
