@@ -57,11 +57,28 @@ internal abstract class SshExchange : IProtocolProbe
             {
                 Timeout = ProbeContext.ExchangeTimeout(request),
             };
+            PreferCurve25519(connection);
             return await LoginAndRunAsync(request, connection, marker, ct);
         }
         finally
         {
             owned.ForEach(o => o.Dispose());
+        }
+    }
+
+    /// <summary>
+    /// curve25519-sha256 first, every other algorithm kept in SSH.NET's order behind it. SSH.NET
+    /// offers the post-quantum hybrids first, and an OpenSSH server then picks sntrup761x25519,
+    /// whose key generation SSH.NET does in managed code: CPU that every SSH and SCP probe paid and
+    /// the firewall cannot tell apart (the flow is the same TCP connection whatever the key
+    /// exchange). A server without curve25519 still agrees on one of the others.
+    /// </summary>
+    private static void PreferCurve25519(ConnectionInfo connection)
+    {
+        const string curve25519 = "curve25519-sha256";
+        if (connection.KeyExchangeAlgorithms.ContainsKey(curve25519))
+        {
+            connection.KeyExchangeAlgorithms.SetPosition(curve25519, 0);
         }
     }
 
