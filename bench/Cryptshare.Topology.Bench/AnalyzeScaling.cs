@@ -62,8 +62,13 @@ public static class AnalyzeScaling
     private static async Task<(AnalyzeSample Sample, double ProcessMs)> MeasureInChildAsync(string file, int rules, string output)
     {
         var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true };
+        // As the command-line tool runs analyze (its project turns dynamic PGO off); this program keeps
+        // PGO on for the oracle's steady-state figures.
+        start.Environment["DOTNET_TieredPGO"] = "0";
         var entry = typeof(AnalyzeScaling).Assembly.Location;
-        if (!Path.GetFileNameWithoutExtension(Environment.ProcessPath!).Equals(Path.GetFileNameWithoutExtension(entry), StringComparison.Ordinal))
+        // Under the dotnet host the program is its first argument; the apphost is the program itself.
+        // (Not by comparing names without extension: the apphost "Cryptshare.Topology.Bench" has ".Bench" as one.)
+        if (Path.GetFileName(Environment.ProcessPath!) is "dotnet" or "dotnet.exe")
         {
             start.ArgumentList.Add(entry);
         }

@@ -10,6 +10,9 @@ using Cryptshare.Topology.Oracle.Matrix;
 //   dotnet run -c Release --project bench/Cryptshare.Topology.Bench -- generate flat|zoned|N   print a rule set's nft source (N: about N rules for the default topology)
 //   dotnet run -c Release --project bench/Cryptshare.Topology.Bench -- analyze [N...]         how analyze scales: its time, nft's part of it and peak memory for
 //       generated files of 1k, 10k, 20k and 100k rules (or N...); without root and nft it starts a firewall container: run it under the engine lock
+// Before any Testcontainers call: no reaper image from a registry (analyze may start a firewall container).
+Cryptshare.Topology.Fixtures.Engine.HarnessEnvironment.Apply();
+
 if (args is ["analyze", .. var sizes])
 {
     return await AnalyzeScaling.RunAsync(sizes.Length == 0 ? AnalyzeScaling.DefaultSizes : sizes.Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList());

@@ -62,6 +62,24 @@ public static class StaticAnalysis
     }
 
     /// <summary>
+    /// The warm-up done before the predictions: once nft is through, a warm-up still running would
+    /// only compete with the real work for the CPU, so it is told to stop at its next listing. Its
+    /// own failure decides nothing (the predictions that follow meet the same code and report it).
+    /// </summary>
+    private static async Task FinishedAsync(Task warmUp, CancellationTokenSource stop)
+    {
+        await stop.CancelAsync();
+        try
+        {
+            await warmUp;
+        }
+        catch (Exception e) when (e is OperationCanceledException or InvalidOperationException or ArgumentException or FormatException)
+        {
+            // Only the warm-up's: nothing of it is reported.
+        }
+    }
+
+    /// <summary>
     /// The whole use-case: translate, parse, predict, judge, write <c>report.json</c> into
     /// <paramref name="outputFolder"/>. Interrupted while nft parses (a signal), it writes the rule
     /// sets already parsed, marked incomplete with the rest named, and throws
@@ -72,6 +90,8 @@ public static class StaticAnalysis
         var clock = Stopwatch.StartNew();
         inputs = await TranslateAsync(inputs, warn, ct);
         await using var parser = NftRuleSetParser.Best();
+        using var warmUpStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var warmUp = OracleWarmup.StartAsync(inputs.Topology, inputs.Catalog, warmUpStop.Token);
         var parsed = new ParsedRuleSet?[inputs.RuleSets.Count];
         var reportPath = Path.Combine(outputFolder, ReportFolder.JsonFileName);
         try
@@ -104,6 +124,7 @@ public static class StaticAnalysis
         }
 
         var parseMs = clock.ElapsedMilliseconds;
+        await FinishedAsync(warmUp, warmUpStop);
         var all = parsed.Select(p => p!).ToList();
         var predictPhase = PhaseTracker.Start(progress, Phase.Predict, "predict", inputs.RuleSets.Count, "the oracle");
         var predicted = new StaticMatrixReport(Predict(inputs, all), new StaticReportTimings(parseMs, clock.ElapsedMilliseconds - parseMs));
