@@ -51,6 +51,53 @@ public sealed class FirewallRuleFilesTests
     }
 
     [Test]
+    public async Task ASwapLoadsRestartsTheTraceAndListsTheRulesInOneCallAndARefusedOneChangesNothing()
+    {
+        await using var firewall = new FirewallBuilder(await HostImages.GetAsync(FirewallBuilder.Kind)).Build();
+        await firewall.StartAsync();
+
+        var ruleSet = RuleSetLoader.Load(Path.Combine(_folder.FullName, "main.nft"), Catalog);
+        await firewall.SwapAsync(ruleSet);
+        await KnockAsync(firewall, 7);
+        await TracedAsync(firewall, "dport 7");
+        var listed = await firewall.SwapAsync(ruleSet);
+        Assert.That(listed, Does.StartWith("{\"nftables\"").And.Contain("from the included file").And.Contain("ctt_trace"), "the rules in force as nft's JSON, the trace table among them");
+        Assert.That(firewall.TakeSwapListing(), Is.EqualTo(listed), "kept for the oracle's read");
+        Assert.That(firewall.TakeSwapListing(), Is.Null, "once: a second read lists again");
+        await KnockAsync(firewall, 9);
+        var trace = await TracedAsync(firewall, "dport 9");
+        Assert.That(trace, Has.None.Contains("dport 7 "), "the trace restarted with the new rules: the earlier packet is gone");
+
+        var shadow = Path.Combine(_folder.FullName, "shadow.nft");
+        await File.WriteAllTextAsync(shadow, "table inet t {\n\tchain c {\n\t\tbogus\n\t}\n}\n");
+        var error = Assert.ThrowsAsync<RuleSetRejectedException>(() => firewall.SwapAsync(RuleSetLoader.Load(shadow, Catalog)));
+        Assert.That(error!.Message, Does.Contain($"{shadow}:3:"), "the refusal names the customer's file and line");
+        Assert.That(error.Message, Does.Not.Contain("/rules/"));
+        Assert.That(firewall.TakeSwapListing(), Is.Null, "no listing from a refused swap");
+        Assert.That(await firewall.ListRuleSetAsync(), Does.Contain("from the included file"), "the refused rule set changed nothing");
+    }
+
+    /// <summary>A SYN to a closed port on the firewall's loopback: traced in its output hook, answered by a reset.</summary>
+    private static async Task KnockAsync(FirewallContainer firewall, int port) =>
+        await firewall.ExecAsync(["bash", "-c", $"exec 3<>/dev/tcp/127.0.0.1/{port} || true"]);
+
+    /// <summary>The trace once it shows <paramref name="seen"/>: the monitor writes each event as it comes, so the test waits on the line, not on time.</summary>
+    private static async Task<IReadOnlyList<string>> TracedAsync(FirewallContainer firewall, string seen)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            var trace = await firewall.ReadTraceAsync(deadline.Token);
+            if (trace.Any(line => line.Contains(seen + " ", StringComparison.Ordinal)))
+            {
+                return trace;
+            }
+
+            await Task.Yield();
+        }
+    }
+
+    [Test]
     public async Task RunsPreflightChecksARuleSetWithItsIncludesAndReadsNoOtherFile()
     {
         await using var preflight = await RuleSetPreflight.StartAsync();
