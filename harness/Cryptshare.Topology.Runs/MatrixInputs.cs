@@ -44,6 +44,16 @@ public sealed record MatrixInputs(TopologyDefinition Topology, FlowCatalog Catal
         var topology = sitePath is null ? LoadTopology(topologyPath, catalog) : Read(sitePath, path => SiteLoader.Load(path, catalog).Topology);
         var paths = ruleSetPaths.Count > 0 ? ruleSetPaths : [DefaultRuleSetPath];
         var ruleSets = RuleSetLoader.WithoutCompanionHostFirewalls(paths).Select(p => Read(p, path => RuleSetLoader.Load(path, catalog))).ToList();
+        // Reports, history and repetitions key a rule set by its name: the same name twice (the same
+        // file given twice, or two folders' NN-name.nft) would mix two runs into one entry.
+        if (ruleSets.GroupBy(r => r.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            var files = twice.Select(r => r.SourceFile).Distinct(StringComparer.Ordinal).ToList();
+            throw new InputException(twice.Last().SourceFile, 0, files.Count == 1
+                ? $"given twice: each rule set runs once (use --repeat N to run it again)"
+                : $"has the same rule-set name '{twice.Key}' as {twice.First().SourceFile}: each rule set's name (its file name) must be unique in a run");
+        }
+
         foreach (var ruleSet in ruleSets)
         {
             _ = MatrixPlanner.Plan(topology, catalog, ruleSet);
