@@ -164,6 +164,9 @@ public static partial class IptablesTranslationRepair
             return name == m.Groups[1].Value ? m.Value : System.Text.Json.JsonSerializer.Serialize(name);
         });
 
+    /// <summary>iptables targets that only observe a packet (log it, clamp its MSS): they never change a verdict.</summary>
+    internal static readonly IReadOnlySet<string> ObservingTargets = new HashSet<string>(["LOG", "NFLOG", "ULOG", "TCPMSS"], StringComparer.Ordinal);
+
     /// <summary>
     /// An untranslated rule that cannot change a verdict: a conntrack helper assigned in raw (it
     /// only lets later related connections through, never decides a first packet), a log.
@@ -174,7 +177,7 @@ public static partial class IptablesTranslationRepair
         return target switch
         {
             "CT" => words.Contains("--helper") && !words.Contains("--notrack") && !words.Contains("--zone") && !words.Contains("--zone-orig") && !words.Contains("--zone-reply"),
-            "LOG" or "NFLOG" or "ULOG" or "TCPMSS" => true,
+            { } named when ObservingTargets.Contains(named) => true,
             _ => false,
         };
     }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Cryptshare.Topology.RuleSets;
 
 namespace Cryptshare.Topology.Oracle.Kernel;
 
@@ -24,9 +25,6 @@ public static class RetransmissionStability
 
     /// <summary>Statements with no effect on any verdict.</summary>
     private static readonly string[] Observing = ["match", "counter", "log", "limit", "quota", "numgen", "ct count"];
-
-    /// <summary>iptables targets that only observe (the oracle treats them alike).</summary>
-    private static readonly string[] ObservingXtTargets = ["LOG", "NFLOG", "ULOG", "TCPMSS"];
 
     /// <summary>The first construct that may decide a retransmission differently, named with its chain; null when every decision repeats.</summary>
     public static string? Unstable(string json)
@@ -124,7 +122,7 @@ public static class RetransmissionStability
                 var ok = name switch
                 {
                     "xt" => value.TryGetProperty("type", out var type) && (type.GetString() == "match"
-                        || (value.TryGetProperty("name", out var target) && ObservingXtTargets.Contains(target.GetString()))),
+                        || (value.TryGetProperty("name", out var target) && target.GetString() is { } targetName && IptablesTranslationRepair.ObservingTargets.Contains(targetName))),
                     "jump" => Observes((chain.Family, chain.Table, Target(value))),
                     "goto" => insideObservingChain && Observes((chain.Family, chain.Table, Target(value))),
                     "return" => insideObservingChain,
