@@ -14,7 +14,15 @@ public sealed class RuleSetCatalog
     private readonly HashSet<(string Family, string Table, long Handle)> _sourceTranslations = [];
     private readonly HashSet<(string Family, string Table)> _tables = [];
 
-    public static RuleSetCatalog FromJson(string nftJson)
+    /// <summary>
+    /// The catalog of a listing, read once per listing string: while a matrix is probed, the drops
+    /// watch attributes the trace again at every new line, each time with the same listing.
+    /// </summary>
+    public static RuleSetCatalog FromJson(string nftJson) => Catalogs.GetValue(nftJson, Read);
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<string, RuleSetCatalog> Catalogs = new();
+
+    private static RuleSetCatalog Read(string nftJson)
     {
         var catalog = new RuleSetCatalog();
         using var document = JsonDocument.Parse(nftJson);
