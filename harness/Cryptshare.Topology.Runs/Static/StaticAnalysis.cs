@@ -94,6 +94,7 @@ public static class StaticAnalysis
         var warmUp = OracleWarmup.StartAsync(inputs.Topology, inputs.Catalog, warmUpStop.Token);
         var parsed = new ParsedRuleSet?[inputs.RuleSets.Count];
         var reportPath = Path.Combine(outputFolder, ReportFolder.JsonFileName);
+        long parseMs;
         try
         {
             if (parser.NeedsEngine)
@@ -108,6 +109,7 @@ public static class StaticAnalysis
                 phase.Step(ruleSet.Name);
             }));
             phase.Finish($"{inputs.RuleSets.Count} rule set(s) by {parser.Name}");
+            parseMs = clock.ElapsedMilliseconds;
         }
         catch (OperationCanceledException stop) when (ct.IsCancellationRequested)
         {
@@ -122,9 +124,12 @@ public static class StaticAnalysis
             JudgeMatrix(partial, partialInputs, ParsedJson.ByName(partialInputs, parsedSoFar)).Report.WriteTo(outputFolder);
             throw new PartialReportException(reportPath, stop);
         }
+        finally
+        {
+            // Whatever the parse came to, the warm-up ends here and not in the background.
+            await FinishedAsync(warmUp, warmUpStop);
+        }
 
-        var parseMs = clock.ElapsedMilliseconds;
-        await FinishedAsync(warmUp, warmUpStop);
         var all = parsed.Select(p => p!).ToList();
         var predictPhase = PhaseTracker.Start(progress, Phase.Predict, "predict", inputs.RuleSets.Count, "the oracle");
         var predicted = new StaticMatrixReport(Predict(inputs, all), new StaticReportTimings(parseMs, clock.ElapsedMilliseconds - parseMs));
